@@ -1,0 +1,72 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd/cmd.h"
+#include "util/strutil.h"
+
+void print_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("layerscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int usage_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "layerscope %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'layerscope %s --help'.\n", verb);
+	return EXIT_ERROR;
+}
+
+void image_cli_init(struct image_cli *c)
+{
+	c->image.platform = NULL;
+	model_options_default(&c->model);
+}
+
+int image_cli_option(struct image_cli *c, int opt, const char *arg)
+{
+	uint64_t v;
+	if (opt < IMAGE_CLI_OPTION_BASE || opt > IMAGE_CLI_OPTION_BASE + 4)
+		return 0;
+	if (opt == IMAGE_CLI_OPTION_BASE) {
+		c->image.platform = arg;
+		return 1;
+	}
+	if (!parse_u64(arg, &v)) {
+		print_error("'%s' is not a whole number", arg);
+		return -1;
+	}
+	switch (opt - IMAGE_CLI_OPTION_BASE) {
+	case 1: c->model.threads = (unsigned)(v > 256 ? 256 : v); break;
+	case 2: c->model.read.limits.max_bytes = v; break;
+	case 3: c->model.read.limits.max_ratio = v; break;
+	case 4: c->model.read.max_entries = v; break;
+	}
+	return 1;
+}
+
+int image_cli_load(struct image_cli *c, const char *ref, struct image **img,
+		   struct image_model **model)
+{
+	ls_error err = {{0}};
+	if (image_open(ref, &c->image, img, &err) < 0) {
+		print_error("%s", err.msg);
+		return -1;
+	}
+	if (model && model_load(*img, &c->model, model, &err) < 0) {
+		print_error("%s: %s", ref, err.msg);
+		image_free(*img);
+		*img = NULL;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,128 @@
+/* layerscope layers IMAGE: one row per layer, or the JSON shape scripts rely on. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "util/strutil.h"
+
+static const char *layers_help =
+	"Usage: layerscope layers [--json] IMAGE\n\n"
+	"List the image's layers: index, digest, size (regular-file bytes), tar entries and the\n"
+	"command that made each. Every blob is verified against its digest and diff_id.\n\n"
+	"  --json                 print JSON: {\"image\": {...}, \"layers\": [...]}\n";
+
+static const char *media_type_of(const struct layer_info *info, const struct layer *l)
+{
+	if (info->media_type)
+		return info->media_type;
+	switch (l->compression) {
+	case COMPRESSION_GZIP: return "application/vnd.oci.image.layer.v1.tar+gzip";
+	case COMPRESSION_ZSTD: return "application/vnd.oci.image.layer.v1.tar+zstd";
+	default: return "application/vnd.oci.image.layer.v1.tar";
+	}
+}
+
+static const char *digest_of(const struct layer_info *info, const struct layer *l)
+{
+	return info->digest ? info->digest : l->stored_digest;
+}
+
+static void print_json(const struct image *img, const struct image_model *m)
+{
+	json_t *root = json_object(), *jimg = json_object(), *jlayers = json_array();
+	uint64_t files = 0, size = 0;
+	for (size_t i = 0; i < m->n_layers; i++) {
+		const struct layer *l = m->layers[i];
+		const struct layer_info *info = &img->layers[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "index", json_integer((json_int_t)i));
+		json_object_set_new(j, "digest", json_string(digest_of(info, l)));
+		json_object_set_new(j, "diffId", json_string(l->diff_id));
+		json_object_set_new(j, "mediaType", json_string(media_type_of(info, l)));
+		json_object_set_new(j, "compression", json_string(compression_name(l->compression)));
+		json_object_set_new(j, "compressedSize", json_integer((json_int_t)l->stored_bytes));
+		json_object_set_new(j, "tarSize", json_integer((json_int_t)l->tar_bytes));
+		json_object_set_new(j, "size", json_integer((json_int_t)l->file_bytes));
+		json_object_set_new(j, "files", json_integer((json_int_t)l->n_entries));
+		json_object_set_new(j, "command", json_string(info->command ? info->command : ""));
+		json_object_set_new(j, "createdBy", json_string(info->created_by ? info->created_by : ""));
+		json_array_append_new(jlayers, j);
+		files += l->n_entries;
+		size += l->file_bytes;
+	}
+	json_object_set_new(jimg, "reference", json_string(img->reference));
+	json_object_set_new(jimg, "transport", json_string(img->transport));
+	json_object_set_new(jimg, "layers", json_integer((json_int_t)m->n_layers));
+	json_object_set_new(jimg, "files", json_integer((json_int_t)files));
+	json_object_set_new(jimg, "sizeBytes", json_integer((json_int_t)size));
+	json_object_set_new(jimg, "configDigest", json_string(img->config_digest));
+	if (img->manifest_digest)
+		json_object_set_new(jimg, "manifestDigest", json_string(img->manifest_digest));
+	json_object_set_new(jimg, "os", json_string(img->os));
+	json_object_set_new(jimg, "architecture", json_string(img->architecture));
+	json_object_set_new(root, "image", jimg);
+	json_object_set_new(root, "layers", jlayers);
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
+static void print_table(const struct image *img, const struct image_model *m)
+{
+	uint64_t files = 0, size = 0;
+	char human[32];
+	printf("%-5s  %-12s  %9s  %8s  %s\n", "INDEX", "DIGEST", "SIZE", "ENTRIES", "COMMAND");
+	for (size_t i = 0; i < m->n_layers; i++) {
+		const struct layer *l = m->layers[i];
+		const char *cmd = img->layers[i].command ? img->layers[i].command : "";
+		human_size_si(l->file_bytes, human, sizeof(human));
+		printf("%-5zu  %-12.12s  %9s  %8zu  %.100s%s\n", i, digest_of(&img->layers[i], l) + 7,
+		       human, l->n_entries, cmd, strlen(cmd) > 100 ? "…" : "");
+		files += l->n_entries;
+		size += l->file_bytes;
+	}
+	human_size_si(size, human, sizeof(human));
+	printf("\n%zu layers, %llu entries, %s (%llu bytes)\n", m->n_layers,
+	       (unsigned long long)files, human, (unsigned long long)size);
+}
+
+int cmd_layers(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		IMAGE_CLI_LONG_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	struct image_cli ic;
+	struct image *img = NULL;
+	struct image_model *model = NULL;
+	bool json = false;
+	int opt;
+
+	image_cli_init(&ic);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		int r = image_cli_option(&ic, opt, optarg);
+		if (r < 0)
+			return EXIT_ERROR;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'h': printf("%s\n%s", layers_help, IMAGE_CLI_HELP); return EXIT_OK;
+		default: return usage_error("layers", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("layers", "expected one IMAGE");
+	if (image_cli_load(&ic, argv[optind], &img, &model) < 0)
+		return EXIT_ERROR;
+	if (json)
+		print_json(img, model);
+	else
+		print_table(img, model);
+	model_free(model);
+	image_free(img);
+	return EXIT_OK;
+}

@@ -1,0 +1,76 @@
+#include "source/blob.h"
+
+#include <string.h>
+
+#include "util/digest.h"
+#include "util/mem.h"
+#include "util/strutil.h"
+
+int blob_read_verified(struct container *c, const char *name, const char *digest, int64_t size,
+		       const char *what, char **data, size_t *len, ls_error *err)
+{
+	char actual[DIGEST_STR_MAX];
+	if (container_read(c, name, IMAGE_JSON_LIMIT, data, len, err) < 0)
+		return ls_wrap(err, "%s", what);
+	if (size >= 0 && (uint64_t)size != *len) {
+		free(*data);
+		return ls_fail(err, "%s %s: size is %zu bytes, the descriptor says %lld", what, name,
+			       *len, (long long)size);
+	}
+	if (digest) {
+		sha256_digest(*data, *len, actual);
+		if (strcmp(actual, digest) != 0) {
+			free(*data);
+			return ls_fail(err, "%s %s: digest mismatch: expected %s, got %s", what, name,
+				       digest, actual);
+		}
+	}
+	return 0;
+}
+
+char *blob_path(const char *digest)
+{
+	return xasprintf("blobs/sha256/%s", digest + 7);
+}
+
+char *blob_digest_from_name(const char *name)
+{
+	const char *base = strrchr(name, '/');
+	char *d;
+	base = base ? base + 1 : name;
+	if (str_starts_with(name, "blobs/sha256/") && strlen(base) == 64)
+		d = xasprintf("sha256:%s", base);
+	else if (str_ends_with(base, ".json") && strlen(base) == 69)
+		d = xasprintf("sha256:%.64s", base);
+	else
+		return NULL;
+	if (!digest_is_sha256(d)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+int container_open_layer(struct image *img, size_t i, struct byte_stream **out, ls_error *err)
+{
+	struct region r;
+	if (container_region(img->priv, img->layers[i].blob_name, &r, err) < 0)
+		return ls_wrap(err, "layer %zu", i);
+	if (img->layers[i].compressed_size >= 0 &&
+	    (uint64_t)img->layers[i].compressed_size != r.length) {
+		uint64_t len = r.length;
+		region_release(&r);
+		return ls_fail(err, "layer %zu (%s): blob is %llu bytes, the manifest says %lld", i,
+			       img->layers[i].blob_name, (unsigned long long)len,
+			       (long long)img->layers[i].compressed_size);
+	}
+	img->layers[i].compressed_size = (int64_t)r.length;
+	*out = region_stream_open(r);
+	return 0;
+}
+
+void container_release(struct image *img)
+{
+	container_free(img->priv);
+	img->priv = NULL;
+}

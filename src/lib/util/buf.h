@@ -1,0 +1,23 @@
+/* A growable byte buffer with a hard limit: everything read from hostile input (manifests,
+ * configs, package databases) grows through one of these and fails cleanly past the cap. */
+#ifndef LS_BUF_H
+#define LS_BUF_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+struct buf {
+	char *data; /* always NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+	size_t limit; /* 0 = no limit */
+};
+
+void buf_init(struct buf *b, size_t limit);
+int buf_append(struct buf *b, const void *data, size_t n, ls_error *err);
+void buf_release(struct buf *b);
+/* Hand the bytes to the caller (free() them) and reset the buffer. */
+char *buf_detach(struct buf *b, size_t *len);
+
+#endif

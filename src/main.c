@@ -1,0 +1,42 @@
+/* layerscope: container images, small and secure. One verb per file under src/cmd/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+const struct command commands[] = {
+	{"layers", cmd_layers, "list an image's layers: digest, size, entries, command"},
+	{NULL, NULL, NULL},
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "Usage: layerscope <command> [options] IMAGE\n\n"
+		     "Make container images small and secure.\n\nCommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\nRun 'layerscope <command> --help' for a command's options.\n"
+		     "Exit codes: 0 ok, 1 a gate failed, 2 usage or input error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_help(stderr);
+		return EXIT_ERROR;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		print_help(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("layerscope %s\n", LS_VERSION);
+		return EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "layerscope: unknown command '%s'\n\n", argv[1]);
+	print_help(stderr);
+	return EXIT_ERROR;
+}
