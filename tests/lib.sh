@@ -1,0 +1,38 @@
+# TAP helpers for shell tests. Source it; it sets LS (the binary), SRC, BUILD, ORACLE, and
+# makes the fixtures (tests/fixtures/mkfixtures.py) once per build directory.
+set -u
+LS=${LAYERSCOPE:?run through meson test}
+SRC=${SRCDIR:?}
+BUILD=${BUILDDIR:?}
+ORACLE=${ORACLE:-$SRC/../shared/oracle}
+FIXTURES=$BUILD/fixtures
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ls-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+_n=0
+_failed=0
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+skip() { _n=$((_n + 1)); echo "ok $_n - $* # SKIP"; }
+diag() { echo "# $*"; }
+done_testing() { echo "1..$_n"; [ $_failed -eq 0 ]; }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() { local d=$1; shift; if "$@" >"$TMP/out" 2>"$TMP/err"; then ok "$d"; else not_ok "$d"; sed 's/^/#   /' "$TMP/err" | head -20; fi; }
+# check_eq DESC EXPECTED ACTUAL
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; diag "expected: $2"; diag "actual:   $3"; fi; }
+# check_exit DESC CODE CMD...: CMD must exit with CODE; its stderr is kept in $TMP/err.
+check_exit() {
+  local d=$1 want=$2; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
+  if [ "$got" = "$want" ]; then ok "$d"; else not_ok "$d (exit $got, want $want)"; sed 's/^/#   /' "$TMP/err" | head -10; fi
+}
+
+ensure_fixtures() {
+  mkdir -p "$FIXTURES"
+  ( flock 9
+    if [ ! -f "$FIXTURES/.done" ]; then
+      python3 "$SRC/tests/fixtures/mkfixtures.py" "$FIXTURES" >&2 && touch "$FIXTURES/.done"
+    fi
+  ) 9>"$FIXTURES/.lock"
+}
