@@ -259,6 +259,22 @@ void decoder_digests(struct decoder *d, char stored[DIGEST_STR_MAX],
 	memcpy(uncompressed, d->uncompressed_digest, DIGEST_STR_MAX);
 }
 
+int decoder_finish_stored(struct decoder *d, char stored[DIGEST_STR_MAX], ls_error *err)
+{
+	while (!d->in_eof) {
+		d->in_pos = d->in_len = 0;
+		if (fill(d, err) < 0)
+			return -1;
+	}
+	if (!d->finished_hashes) {
+		sha256_final(&d->stored_hash, d->stored_digest);
+		sha256_final(&d->uncompressed_hash, d->uncompressed_digest);
+		d->finished_hashes = true;
+	}
+	memcpy(stored, d->stored_digest, DIGEST_STR_MAX);
+	return 0;
+}
+
 void decoder_free(struct decoder *d)
 {
 	if (!d)

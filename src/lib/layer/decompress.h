@@ -40,6 +40,9 @@ uint64_t decoder_uncompressed_bytes(const struct decoder *d);
 /* After the end: digests of the stored and of the uncompressed bytes. */
 void decoder_digests(struct decoder *d, char stored[DIGEST_STR_MAX],
 		     char uncompressed[DIGEST_STR_MAX]);
+/* After a failure: hash the stored bytes not read yet, so the caller can tell a tampered blob
+ * (digest mismatch, the real cause) from a corrupt one. Writes the stored digest. */
+int decoder_finish_stored(struct decoder *d, char stored[DIGEST_STR_MAX], ls_error *err);
 void decoder_free(struct decoder *d);
 
 #endif

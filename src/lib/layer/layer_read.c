@@ -250,6 +250,17 @@ static int verify(struct image *img, size_t i, struct layer *l, ls_error *err)
 	return 0;
 }
 
+/* A stream that fails to decode may simply have been tampered with: when the manifest has a
+ * digest, hash the rest of the blob and, if it does not match, report that instead. */
+static void blame_tampering(const char *digest, struct decoder *dec, ls_error *err)
+{
+	char stored[DIGEST_STR_MAX];
+	ls_error ignored;
+	if (!digest || decoder_finish_stored(dec, stored, &ignored) < 0 || !strcmp(stored, digest))
+		return;
+	ls_fail(err, "blob digest mismatch: the manifest says %s, the blob is %s", digest, stored);
+}
+
 int layer_read(struct image *img, size_t i, const struct layer_read_options *o,
 	       struct layer **out, ls_error *err)
 {
@@ -263,8 +274,10 @@ int layer_read(struct image *img, size_t i, const struct layer_read_options *o,
 		goto fail;
 	if (decoder_open(in, &o->limits, &dec, err) < 0)
 		goto fail;
-	if (walk_tar(dec, l, o, err) < 0 || decoder_drain(dec, err) < 0)
+	if (walk_tar(dec, l, o, err) < 0 || decoder_drain(dec, err) < 0) {
+		blame_tampering(img->layers[i].digest, dec, err);
 		goto fail;
+	}
 	l->compression = decoder_compression(dec);
 	l->stored_bytes = decoder_stored_bytes(dec);
 	l->tar_bytes = decoder_uncompressed_bytes(dec);

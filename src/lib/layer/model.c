@@ -146,24 +146,31 @@ static void add_occurrence(struct image_model *m, uint32_t node, uint32_t layer,
 	n->last_occ = id;
 }
 
-/* A hard link must point at something that exists: earlier in its own tar, or below it. */
+/* A hard link must point at something that exists when the tar is applied in order: a file
+ * below this layer, changed by the entries before it in its own tar. */
 static int check_hardlink(struct image_model *m, struct layer *l, size_t idx, ls_error *err)
 {
 	const struct layer_entry *e = &l->entries[idx];
 	uint32_t t = model_lookup(m, e->link);
+	bool exists = false;
 	if (t != NODE_NONE) {
-		for (uint32_t o = m->nodes[t].first_occ; o != NODE_NONE; o = m->occs[o].next) {
-			const struct occurrence *oc = &m->occs[o];
-			if (oc->layer == l->index && oc->entry < idx &&
-			    model_entry(m, oc)->kind == ENTRY_NORMAL)
-				return 0;
-		}
 		if (l->index > 0) {
 			struct view_state v = view_at(m, t, l->index - 1);
-			if (v.present && v.entry && v.entry->type != ENTRY_DIR)
-				return 0;
+			exists = v.present && v.entry && v.entry->type != ENTRY_DIR;
+		}
+		for (uint32_t o = m->nodes[t].first_occ; o != NODE_NONE; o = m->occs[o].next) {
+			const struct occurrence *oc = &m->occs[o];
+			const struct layer_entry *te = model_entry(m, oc);
+			if (oc->layer != l->index || oc->entry >= idx)
+				continue;
+			if (te->kind == ENTRY_WHITEOUT)
+				exists = false;
+			else if (te->kind == ENTRY_NORMAL)
+				exists = te->type != ENTRY_DIR;
 		}
 	}
+	if (exists)
+		return 0;
 	return ls_fail(err, "layer %zu: hard link '%s' points at '%s', which does not exist", l->index,
 		       e->path, e->link);
 }
@@ -232,21 +239,34 @@ static unsigned thread_count(const struct model_options *o, size_t n_layers)
 	return t ? t : 1;
 }
 
+struct image_model *model_new(struct image *img)
+{
+	struct image_model *m = xcalloc(1, sizeof(*m));
+	m->image = img;
+	add_node(m, NODE_NONE, "", 0);
+	return m;
+}
+
+int model_add_layer(struct image_model *m, struct layer *l, ls_error *err)
+{
+	m->layers = xrealloc(m->layers, (m->n_layers + 1) * sizeof(*m->layers));
+	m->layers[m->n_layers++] = l;
+	l->index = m->n_layers - 1;
+	return intern_layer(m, l, err);
+}
+
 int model_load(struct image *img, const struct model_options *o, struct image_model **out,
 	       ls_error *err)
 {
-	struct image_model *m = xcalloc(1, sizeof(*m));
+	struct image_model *m = model_new(img);
+	struct layer **layers = xcalloc(img->n_layers + 1, sizeof(*layers));
 	struct loader ld = {.img = img, .o = o};
 	unsigned nthreads = thread_count(o, img->n_layers);
 	pthread_t *threads = xcalloc(nthreads, sizeof(*threads));
 	int ret = 0;
 	size_t i;
 
-	m->image = img;
-	m->n_layers = img->n_layers;
-	m->layers = xcalloc(img->n_layers ? img->n_layers : 1, sizeof(*m->layers));
-	add_node(m, NODE_NONE, "", 0);
-	ld.layers = m->layers;
+	ld.layers = layers;
 	ld.status = xcalloc(img->n_layers + 1, sizeof(int));
 	ld.errs = xcalloc(img->n_layers + 1, sizeof(ls_error));
 	pthread_mutex_init(&ld.mu, NULL);
@@ -267,7 +287,7 @@ int model_load(struct image *img, const struct model_options *o, struct image_mo
 		if (st < 0) {
 			*err = ld.errs[i];
 			ret = -1;
-		} else if (intern_layer(m, m->layers[i], err) < 0) {
+		} else if (model_add_layer(m, layers[i], err) < 0) {
 			pthread_mutex_lock(&ld.mu);
 			ld.stop = true;
 			pthread_mutex_unlock(&ld.mu);
@@ -276,6 +296,10 @@ int model_load(struct image *img, const struct model_options *o, struct image_mo
 	}
 	for (unsigned t = 0; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
+	/* Layers read but never handed to the model (after a failure) are freed here. */
+	for (size_t j = m->n_layers; j < img->n_layers; j++)
+		layer_free(layers[j]);
+	free(layers);
 	pthread_mutex_destroy(&ld.mu);
 	pthread_cond_destroy(&ld.cv);
 	free(threads);

@@ -57,6 +57,11 @@ int model_load(struct image *img, const struct model_options *o, struct image_mo
 	       ls_error *err);
 void model_free(struct image_model *m);
 
+/* Building blocks of model_load, for tests and for sources that produce layers themselves:
+ * an empty model, then layers appended in order (the model takes ownership of each). */
+struct image_model *model_new(struct image *img);
+int model_add_layer(struct image_model *m, struct layer *l, ls_error *err);
+
 /* The node for a normalised path ("" is the root), or NODE_NONE. */
 uint32_t model_lookup(const struct image_model *m, const char *path);
 /* Write a node's path ("etc/passwd") into buf; returns its length (truncated at n-1). */

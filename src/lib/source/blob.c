@@ -14,6 +14,7 @@ int blob_read_verified(struct container *c, const char *name, const char *digest
 		return ls_wrap(err, "%s", what);
 	if (size >= 0 && (uint64_t)size != *len) {
 		free(*data);
+		*data = NULL;
 		return ls_fail(err, "%s %s: size is %zu bytes, the descriptor says %lld", what, name,
 			       *len, (long long)size);
 	}
@@ -21,6 +22,7 @@ int blob_read_verified(struct container *c, const char *name, const char *digest
 		sha256_digest(*data, *len, actual);
 		if (strcmp(actual, digest) != 0) {
 			free(*data);
+			*data = NULL;
 			return ls_fail(err, "%s %s: digest mismatch: expected %s, got %s", what, name,
 				       digest, actual);
 		}
@@ -55,13 +57,13 @@ int container_open_layer(struct image *img, size_t i, struct byte_stream **out, 
 {
 	struct region r;
 	if (container_region(img->priv, img->layers[i].blob_name, &r, err) < 0)
-		return ls_wrap(err, "layer %zu", i);
+		return -1;
 	if (img->layers[i].compressed_size >= 0 &&
 	    (uint64_t)img->layers[i].compressed_size != r.length) {
 		uint64_t len = r.length;
 		region_release(&r);
-		return ls_fail(err, "layer %zu (%s): blob is %llu bytes, the manifest says %lld", i,
-			       img->layers[i].blob_name, (unsigned long long)len,
+		return ls_fail(err, "blob is %llu bytes, the manifest says %lld (truncated or tampered)",
+			       (unsigned long long)len,
 			       (long long)img->layers[i].compressed_size);
 	}
 	img->layers[i].compressed_size = (int64_t)r.length;

@@ -81,7 +81,7 @@ static bool looks_compressed(int fd)
 
 static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *e;
 	int r, ret = -1;
 
@@ -89,6 +89,7 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 		return ls_fail(err, "%s: a compressed archive; decompress it first (gunzip / zstd -d) — "
 				    "layers inside are read in place, so the archive itself must be a plain tar",
 			       c->path);
+	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (archive_read_open_fd(a, c->fd, 64 * 1024) != ARCHIVE_OK) {

@@ -229,5 +229,5 @@ int platform_matches(const char *want, const char *os, const char *arch, const c
 	sscanf(want, "%63[^/]/%63[^/]/%63s", w_os, w_arch, w_var);
 	if (strcmp(w_os, os ? os : "") || strcmp(w_arch, arch ? arch : ""))
 		return 0;
-	return !w_var[0] || !strcmp(w_var, variant ? variant : "");
+	return !w_var[0] || !variant || !*variant || !strcmp(w_var, variant);
 }

@@ -61,7 +61,8 @@ void image_free(struct image *img);
 /* Shared by the sources. */
 int image_apply_config(struct image *img, const char *data, size_t len, ls_error *err);
 void image_host_platform(char *out, size_t n);
-/* Does "os/arch[/variant]" (want) match this platform? An empty variant matches any. */
+/* Does "os/arch[/variant]" (want) match this platform? A variant missing on either side
+ * matches any (configs and descriptors often leave it out). */
 int platform_matches(const char *want, const char *os, const char *arch, const char *variant);
 void image_add_layer(struct image *img, const char *blob_name, const char *digest,
 		     const char *media_type, int64_t size);

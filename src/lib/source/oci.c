@@ -135,8 +135,7 @@ static int oci_load(struct image *img, const char *path, const char *subref,
 		return -1;
 	for (int depth = 0;; depth++) {
 		json_t *next = NULL;
-		const char *mt;
-		char digest[DIGEST_STR_MAX];
+		char digest[DIGEST_STR_MAX], mt[256];
 		if (depth > MAX_INDEX_DEPTH) {
 			ls_fail(err, "image indexes nested deeper than %d", MAX_INDEX_DEPTH);
 			goto out;
@@ -144,7 +143,8 @@ static int oci_load(struct image *img, const char *path, const char *subref,
 		if (choose(json_object_get(doc, "manifests"), subref, platform, depth == 0, &desc,
 			   err) < 0)
 			goto out;
-		mt = json_str(desc, "mediaType");
+		/* desc lives in doc, which is replaced below: keep copies. */
+		snprintf(mt, sizeof(mt), "%s", json_str(desc, "mediaType") ? json_str(desc, "mediaType") : "");
 		snprintf(digest, sizeof(digest), "%s", json_str(desc, "digest") ? json_str(desc, "digest") : "");
 		free(data);
 		data = NULL;
@@ -159,6 +159,7 @@ static int oci_load(struct image *img, const char *path, const char *subref,
 			break;
 		}
 	}
+	/* The config must agree with what was asked; it often omits the variant. */
 	if (ret == 0 && opts && opts->platform &&
 	    !platform_matches(opts->platform, img->os, img->architecture, img->variant)) {
 		ret = ls_fail(err, "no image for platform %s (the image is %s/%s)", opts->platform,
