@@ -38,6 +38,8 @@ check_eq "media types sniffed for a legacy archive" '["application/vnd.oci.image
 check_eq "mixed: compression sniffed per layer" '["gzip","zstd","gzip"]' \
   "$("$LS" layers --json "$FIXTURES/mixed-oci" | jq -c '[.layers[].compression]')"
 
+check_eq "zstd:chunked (frames + skippable frame)" '[13]' "$("$LS" layers --json "$FIXTURES/zstd-chunked-oci" | jq -c '[.layers[].files]')"
+
 # Thread count never changes the result.
 check_eq "--threads 1 equals --threads 3" "$("$LS" layers --json --threads 3 "$FIXTURES/basic-zstd.tar")" "$("$LS" layers --json --threads 1 "$FIXTURES/basic-zstd.tar")"
 
