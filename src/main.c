@@ -6,6 +6,7 @@
 
 const struct command commands[] = {
 	{"layers", cmd_layers, "list an image's layers: digest, size, entries, command"},
+	{"tree", cmd_tree, "the filesystem after a layer, with what that layer changed"},
 	{NULL, NULL, NULL},
 };
 

@@ -54,5 +54,6 @@ void print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 int cmd_layers(int argc, char **argv);
+int cmd_tree(int argc, char **argv);
 
 #endif

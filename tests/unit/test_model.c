@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "layer/model.h"
+#include "layer/walk.h"
 #include "testutil.h"
 
 static struct layer *new_layer(void)
@@ -204,12 +205,81 @@ static void test_many_paths(void **state)
 	model_free(m);
 }
 
+/* The whole-tree walk agrees with the per-node queries on every node and layer. */
+static void test_walk_matches_view(void **state)
+{
+	(void)state;
+	struct image_model *m = build();
+	for (size_t n = 0; n < m->n_layers; n++) {
+		struct view_row *rows;
+		size_t count, present = 0;
+		ls_error err;
+		assert_int_equal(view_walk(m, n, true, &rows, &count, &err), 0);
+		for (size_t i = 0; i < count; i++) {
+			struct view_state v = view_at(m, rows[i].node, n);
+			assert_int_equal(rows[i].cur.present, v.present);
+			assert_ptr_equal(rows[i].cur.entry, v.entry);
+			assert_int_equal(rows[i].status, view_status(m, rows[i].node, n));
+			if (i > 0 && rows[i].depth == rows[i - 1].depth) {
+				char a[64], b[64];
+				model_path(m, rows[i - 1].node, a, sizeof(a));
+				model_path(m, rows[i].node, b, sizeof(b));
+				assert_true(strcmp(a, b) < 0);
+			}
+		}
+		/* every node present after layer n is in the walk */
+		for (uint32_t node = 1; node < m->n_nodes; node++)
+			present += view_at(m, node, n).present;
+		size_t walked = 0;
+		for (size_t i = 0; i < count; i++)
+			walked += rows[i].cur.present;
+		assert_int_equal(walked, present);
+		free(rows);
+	}
+	struct view_row *rows;
+	size_t count;
+	ls_error err;
+	assert_int_equal(view_walk(m, 1, false, &rows, &count, &err), 0);
+	for (size_t i = 0; i < count; i++)
+		assert_true(rows[i].cur.present);
+	free(rows);
+	assert_int_equal(view_walk(m, 3, false, &rows, &count, &err), -1);
+	model_free(m);
+}
+
+static void test_walk_deep(void **state)
+{
+	(void)state;
+	/* A path 20,000 components deep: the walk uses its own stack, not the C stack. */
+	struct image_model *m = model_new(NULL);
+	struct layer *l = new_layer();
+	ls_error err;
+	size_t depth = 20000;
+	char *path = xmalloc(depth * 2 + 2);
+	for (size_t i = 0; i < depth; i++)
+		memcpy(path + 2 * i, "a/", 2);
+	path[2 * depth] = 'f';
+	path[2 * depth + 1] = '\0';
+	FILE_(l, path, 1, 1);
+	assert_int_equal(model_add_layer(m, l, &err), 0);
+	struct view_row *rows;
+	size_t count;
+	assert_int_equal(view_walk(m, 0, false, &rows, &count, &err), 0);
+	assert_int_equal(count, depth + 1);
+	assert_int_equal(rows[count - 1].depth, depth);
+	assert_int_equal(rows[0].status, PATH_ADDED);
+	free(rows);
+	free(path);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup_and_paths), cmocka_unit_test(test_layer0_all_added),
 		cmocka_unit_test(test_changes_in_layer1), cmocka_unit_test(test_changes_in_layer2),
 		cmocka_unit_test(test_hardlinks),        cmocka_unit_test(test_many_paths),
+		cmocka_unit_test(test_walk_matches_view), cmocka_unit_test(test_walk_deep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -411,35 +411,62 @@ static int64_t hidden_below(const struct image_model *m, uint32_t node, size_t n
 	return cut;
 }
 
+/* The entry of this node itself that a container sees after layer n, if any. */
+static const struct occurrence *own_visible(const struct image_model *m, uint32_t node, size_t n)
+{
+	const struct occurrence *found = NULL;
+	int64_t cut = hidden_below(m, node, n);
+	for (uint32_t o = m->nodes[node].first_occ; o != NODE_NONE; o = m->occs[o].next) {
+		const struct occurrence *oc = &m->occs[o];
+		if (oc->layer > n)
+			break;
+		if ((int64_t)oc->layer >= cut && model_entry(m, oc)->kind == ENTRY_NORMAL)
+			found = oc;
+	}
+	return found;
+}
+
+/* A directory the tars never listed exists when something below it does. Iterative: a
+ * hostile image can nest paths deeper than the C stack. */
 static bool has_visible_descendant(const struct image_model *m, uint32_t node, size_t n)
 {
-	for (uint32_t c = m->nodes[node].first_child; c != NODE_NONE; c = m->nodes[c].next_sibling)
-		if (view_at(m, c, n).present)
-			return true;
-	return false;
+	uint32_t *stack = NULL;
+	size_t depth = 0, cap = 0;
+	bool found = false;
+	uint32_t x = node;
+	for (;;) {
+		for (uint32_t c = m->nodes[x].first_child; c != NODE_NONE; c = m->nodes[c].next_sibling) {
+			stack = xgrow(stack, &cap, depth + 1, sizeof(*stack));
+			stack[depth++] = c;
+		}
+		if (depth == 0)
+			break;
+		x = stack[--depth];
+		if (own_visible(m, x, n)) {
+			found = true;
+			break;
+		}
+	}
+	free(stack);
+	return found;
 }
 
 struct view_state view_at(const struct image_model *m, uint32_t node, size_t n)
 {
 	struct view_state v = {0};
-	int64_t cut = hidden_below(m, node, n);
+	const struct occurrence *oc;
 	if (node == NODE_ROOT) {
 		v.present = true;
 		return v;
 	}
-	for (uint32_t o = m->nodes[node].first_occ; o != NODE_NONE; o = m->occs[o].next) {
-		const struct occurrence *oc = &m->occs[o];
-		const struct layer_entry *e = model_entry(m, oc);
-		if (oc->layer > n)
-			break;
-		if ((int64_t)oc->layer >= cut && e->kind == ENTRY_NORMAL) {
-			v.present = true;
-			v.entry = e;
-			v.layer = oc->layer;
-		}
-	}
-	if (!v.present && has_visible_descendant(m, node, n))
+	oc = own_visible(m, node, n);
+	if (oc) {
+		v.present = true;
+		v.entry = model_entry(m, oc);
+		v.layer = oc->layer;
+	} else if (has_visible_descendant(m, node, n)) {
 		v.present = true; /* a directory the tar never listed */
+	}
 	return v;
 }
 
