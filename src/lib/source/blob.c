@@ -53,6 +53,17 @@ char *blob_digest_from_name(const char *name)
 	return d;
 }
 
+int container_attach(struct image *img, const char *path, ls_error *err)
+{
+	struct container *c;
+	if (img->priv)
+		return 0;
+	if (container_open(path, &c, err) < 0)
+		return -1;
+	img->priv = c;
+	return 0;
+}
+
 int container_open_layer(struct image *img, size_t i, struct byte_stream **out, ls_error *err)
 {
 	struct region r;

@@ -16,6 +16,8 @@ char *blob_path(const char *digest);
 /* The digest a name like "blobs/sha256/<hex>" or "<hex>.json" encodes, or NULL. */
 char *blob_digest_from_name(const char *name);
 
+/* For container-based sources: open `path` into img->priv unless detection already did. */
+int container_attach(struct image *img, const char *path, ls_error *err);
 int container_open_layer(struct image *img, size_t i, struct byte_stream **out, ls_error *err);
 void container_release(struct image *img);
 

@@ -93,7 +93,8 @@ static int docker_archive_load(struct image *img, const char *path, const char *
 	const char *config_name;
 	int ret = -1;
 
-	(void)path;
+	if (container_attach(img, path, err) < 0)
+		return -1;
 	if (container_read(img->priv, "manifest.json", IMAGE_JSON_LIMIT, &data, &len, err) < 0)
 		return -1;
 	if (json_parse_bytes(data, len, "manifest.json", &manifest, err) < 0)

@@ -71,9 +71,10 @@ int image_open(const char *reference, const struct image_options *opts, struct i
 	}
 	if (!*path)
 		return ls_fail(err, "%s: empty path", reference);
-	if (container_open(path, &c, err) < 0)
-		return -1;
 	if (!ops) {
+		/* A bare path: open it to see what it holds; the source keeps the container. */
+		if (container_open(path, &c, err) < 0)
+			return -1;
 		ops = detect_source(c);
 		if (!ops) {
 			ls_fail(err, "%s: not an image (no manifest.json, index.json or oci-layout)", path);
@@ -85,7 +86,7 @@ int image_open(const char *reference, const struct image_options *opts, struct i
 	img->reference = xstrdup(reference);
 	img->transport = ops->transport;
 	img->ops = ops;
-	img->priv = c;
+	img->priv = c; /* NULL for an explicit transport: its load() opens what it needs */
 	if (ops->load(img, path, subref, opts, err) < 0) {
 		ls_wrap(err, "%s", reference);
 		image_free(img);

@@ -27,7 +27,9 @@ struct image_options {
 struct image;
 struct image_source_ops {
 	const char *transport;
-	/* Fill img from the image at `path` (subref: the part after the path, or NULL). */
+	/* Fill img from the image at `path` (subref: the part after the path, or NULL).
+	 * img->priv is the opened container when the path was detected by content, else NULL
+	 * and the source opens what it needs (a file, a socket, a registry session). */
 	int (*load)(struct image *img, const char *path, const char *subref,
 		    const struct image_options *opts, ls_error *err);
 	/* A stream of layer i's blob as stored (possibly compressed). */

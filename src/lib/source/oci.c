@@ -124,7 +124,8 @@ static int oci_load(struct image *img, const char *path, const char *subref,
 	const char *platform = opts && opts->platform ? opts->platform : NULL;
 	int ret = -1;
 
-	(void)path;
+	if (container_attach(img, path, err) < 0)
+		return -1;
 	if (!platform) {
 		image_host_platform(host, sizeof(host));
 		platform = host;
