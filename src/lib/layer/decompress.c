@@ -214,7 +214,9 @@ ssize_t decoder_read(struct decoder *d, const void **chunk, ls_error *err)
 		} else {
 			*chunk = d->outbuf;
 		}
-		sha256_update(&d->uncompressed_hash, *chunk, (size_t)n);
+		/* Uncompressed blobs are their own tar: one hash serves as digest and diff_id. */
+		if (d->comp != COMPRESSION_NONE)
+			sha256_update(&d->uncompressed_hash, *chunk, (size_t)n);
 		d->uncompressed += (uint64_t)n;
 		if (check_limits(d, err) < 0)
 			return -1;
@@ -247,14 +249,21 @@ uint64_t decoder_uncompressed_bytes(const struct decoder *d)
 	return d->uncompressed;
 }
 
+static void finish_hashes(struct decoder *d)
+{
+	if (d->finished_hashes)
+		return;
+	sha256_final(&d->stored_hash, d->stored_digest);
+	sha256_final(&d->uncompressed_hash, d->uncompressed_digest);
+	if (d->comp == COMPRESSION_NONE)
+		memcpy(d->uncompressed_digest, d->stored_digest, DIGEST_STR_MAX);
+	d->finished_hashes = true;
+}
+
 void decoder_digests(struct decoder *d, char stored[DIGEST_STR_MAX],
 		     char uncompressed[DIGEST_STR_MAX])
 {
-	if (!d->finished_hashes) {
-		sha256_final(&d->stored_hash, d->stored_digest);
-		sha256_final(&d->uncompressed_hash, d->uncompressed_digest);
-		d->finished_hashes = true;
-	}
+	finish_hashes(d);
 	memcpy(stored, d->stored_digest, DIGEST_STR_MAX);
 	memcpy(uncompressed, d->uncompressed_digest, DIGEST_STR_MAX);
 }
@@ -266,11 +275,7 @@ int decoder_finish_stored(struct decoder *d, char stored[DIGEST_STR_MAX], ls_err
 		if (fill(d, err) < 0)
 			return -1;
 	}
-	if (!d->finished_hashes) {
-		sha256_final(&d->stored_hash, d->stored_digest);
-		sha256_final(&d->uncompressed_hash, d->uncompressed_digest);
-		d->finished_hashes = true;
-	}
+	finish_hashes(d);
 	memcpy(stored, d->stored_digest, DIGEST_STR_MAX);
 	return 0;
 }
