@@ -1,19 +1,37 @@
 #include "layer/decompress.h"
 
 #include <isa-l/igzip_lib.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 #include <zstd.h>
 
 #include "util/mem.h"
 
-enum { IN_SIZE = 256 * 1024, OUT_SIZE = 1024 * 1024 };
+enum { IN_SIZE = 256 * 1024, OUT_SIZE = 1024 * 1024, RING = 4 };
+
+/* SHA-256 of the tar bytes runs on its own thread, a few chunks behind the tar reader: it
+ * costs about as much as inflating, so overlapping the two keeps one layer near the speed of
+ * decompression alone. Chunks live in a ring of RING output buffers; a buffer is reused only
+ * once it is hashed (libarchive needs a buffer only until its next read). */
+struct hasher {
+	pthread_t thread;
+	bool running, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const unsigned char *ptr[RING];
+	size_t len[RING];
+	uint64_t queued, hashed;
+	struct sha256 *h;
+};
 
 struct decoder {
 	struct byte_stream *in;
 	struct decode_limits limits;
 	enum compression comp;
 	unsigned char *inbuf, *outbuf;
+	unsigned char *ring[RING];
+	struct hasher hasher;
 	size_t in_pos, in_len; /* unconsumed input is inbuf[in_pos, in_len) */
 	bool in_eof, done, finished_hashes;
 	uint64_t stored, uncompressed;
@@ -32,6 +50,81 @@ const char *compression_name(enum compression c)
 	case COMPRESSION_ZSTD: return "zstd";
 	default: return "none";
 	}
+}
+
+static void *hasher_main(void *p)
+{
+	struct hasher *h = p;
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (h->hashed == h->queued && !h->stop)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->hashed == h->queued)
+			break;
+		size_t slot = h->hashed % RING;
+		pthread_mutex_unlock(&h->mu);
+		sha256_update(h->h, h->ptr[slot], h->len[slot]);
+		pthread_mutex_lock(&h->mu);
+		h->hashed++;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static void hasher_start(struct hasher *h, struct sha256 *target)
+{
+	h->h = target;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	h->running = pthread_create(&h->thread, NULL, hasher_main, h) == 0;
+	if (!h->running) {
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->cv);
+	}
+}
+
+/* Wait until the ring slot for the next chunk is hashed, and return it. */
+static unsigned char *hasher_next_slot(struct decoder *d)
+{
+	struct hasher *h = &d->hasher;
+	if (!h->running)
+		return d->ring[0];
+	pthread_mutex_lock(&h->mu);
+	while (h->queued - h->hashed >= RING)
+		pthread_cond_wait(&h->cv, &h->mu);
+	unsigned char *p = d->ring[h->queued % RING];
+	pthread_mutex_unlock(&h->mu);
+	return p;
+}
+
+static void hasher_push(struct hasher *h, const unsigned char *p, size_t n)
+{
+	if (!h->running) {
+		sha256_update(h->h, p, n);
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	h->ptr[h->queued % RING] = p;
+	h->len[h->queued % RING] = n;
+	h->queued++;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Wait for every queued chunk and end the thread. */
+static void hasher_stop(struct hasher *h)
+{
+	if (!h->running)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->thread, NULL);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	h->running = false;
 }
 
 /* Refill the input buffer, keeping unconsumed bytes. Sets in_eof at the end of the stream. */
@@ -143,18 +236,32 @@ static ssize_t zstd_step(struct decoder *d, ls_error *err)
 	return (ssize_t)out.pos;
 }
 
-static ssize_t plain_step(struct decoder *d, ls_error *err)
+/* Plain tar: first whatever the sniffing read left in inbuf (hashed already), then reads
+ * straight into the ring, hashed on the hasher thread. Sets *chunk. */
+static ssize_t plain_step(struct decoder *d, const void **chunk, ls_error *err)
 {
-	if (d->in_pos == d->in_len) {
-		d->in_pos = d->in_len = 0;
-		if (fill(d, err) < 0)
-			return -1;
-		if (d->in_len == 0) {
-			d->done = true;
-			return 0;
-		}
+	if (d->in_pos < d->in_len) {
+		*chunk = d->inbuf + d->in_pos;
+		ssize_t n = (ssize_t)(d->in_len - d->in_pos);
+		d->in_pos = d->in_len;
+		return n;
 	}
-	return (ssize_t)(d->in_len - d->in_pos);
+	if (d->in_eof) {
+		d->done = true;
+		return 0;
+	}
+	unsigned char *slot = hasher_next_slot(d);
+	ssize_t got = d->in->read(d->in, slot, OUT_SIZE, err);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		d->in_eof = d->done = true;
+		return 0;
+	}
+	d->stored += (uint64_t)got;
+	hasher_push(&d->hasher, slot, (size_t)got);
+	*chunk = slot;
+	return got;
 }
 
 int decoder_open(struct byte_stream *in, const struct decode_limits *limits, struct decoder **out,
@@ -189,8 +296,11 @@ int decoder_open(struct byte_stream *in, const struct decode_limits *limits, str
 	} else {
 		d->comp = COMPRESSION_NONE;
 	}
-	if (d->comp != COMPRESSION_NONE)
-		d->outbuf = xmalloc(OUT_SIZE);
+	for (int i = 0; i < RING; i++)
+		d->ring[i] = xmalloc(OUT_SIZE);
+	/* Plain: the stored bytes are the tar. Compressed: the stored hash stays here (it is
+	 * the smaller stream), the tar's hash moves to the hasher. */
+	hasher_start(&d->hasher, d->comp == COMPRESSION_NONE ? &d->stored_hash : &d->uncompressed_hash);
 	*out = d;
 	return 0;
 }
@@ -199,24 +309,20 @@ ssize_t decoder_read(struct decoder *d, const void **chunk, ls_error *err)
 {
 	while (!d->done) {
 		ssize_t n;
-		switch (d->comp) {
-		case COMPRESSION_GZIP: n = gz_step(d, err); break;
-		case COMPRESSION_ZSTD: n = zstd_step(d, err); break;
-		default: n = plain_step(d, err); break;
+		if (d->comp == COMPRESSION_NONE) {
+			n = plain_step(d, chunk, err);
+		} else {
+			d->outbuf = hasher_next_slot(d);
+			n = d->comp == COMPRESSION_GZIP ? gz_step(d, err) : zstd_step(d, err);
+			if (n > 0) {
+				hasher_push(&d->hasher, d->outbuf, (size_t)n);
+				*chunk = d->outbuf;
+			}
 		}
 		if (n < 0)
 			return -1;
 		if (n == 0)
 			continue;
-		if (d->comp == COMPRESSION_NONE) {
-			*chunk = d->inbuf + d->in_pos;
-			d->in_pos = d->in_len;
-		} else {
-			*chunk = d->outbuf;
-		}
-		/* Uncompressed blobs are their own tar: one hash serves as digest and diff_id. */
-		if (d->comp != COMPRESSION_NONE)
-			sha256_update(&d->uncompressed_hash, *chunk, (size_t)n);
 		d->uncompressed += (uint64_t)n;
 		if (check_limits(d, err) < 0)
 			return -1;
@@ -253,6 +359,7 @@ static void finish_hashes(struct decoder *d)
 {
 	if (d->finished_hashes)
 		return;
+	hasher_stop(&d->hasher);
 	sha256_final(&d->stored_hash, d->stored_digest);
 	sha256_final(&d->uncompressed_hash, d->uncompressed_digest);
 	if (d->comp == COMPRESSION_NONE)
@@ -270,6 +377,7 @@ void decoder_digests(struct decoder *d, char stored[DIGEST_STR_MAX],
 
 int decoder_finish_stored(struct decoder *d, char stored[DIGEST_STR_MAX], ls_error *err)
 {
+	hasher_stop(&d->hasher); /* from here on, fill() hashes the stored bytes itself */
 	while (!d->in_eof) {
 		d->in_pos = d->in_len = 0;
 		if (fill(d, err) < 0)
@@ -284,6 +392,7 @@ void decoder_free(struct decoder *d)
 {
 	if (!d)
 		return;
+	hasher_stop(&d->hasher);
 	if (!d->finished_hashes) {
 		sha256_release(&d->stored_hash);
 		sha256_release(&d->uncompressed_hash);
@@ -293,6 +402,7 @@ void decoder_free(struct decoder *d)
 	free(d->gz);
 	ZSTD_freeDCtx(d->zs);
 	free(d->inbuf);
-	free(d->outbuf);
+	for (int i = 0; i < RING; i++)
+		free(d->ring[i]);
 	free(d);
 }
