@@ -7,6 +7,7 @@
 const struct command commands[] = {
 	{"layers", cmd_layers, "list an image's layers: digest, size, entries, command"},
 	{"tree", cmd_tree, "the filesystem after a layer, with what that layer changed"},
+	{"db", cmd_db, "the offline advisory database: import OSV, Alpine secdb, Debian data; info"},
 	{NULL, NULL, NULL},
 };
 
