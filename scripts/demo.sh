@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 mkdir -p "$BUILD/fixtures"
-[ -f "$BUILD/fixtures/.done" ] || { python3 tests/fixtures/mkfixtures.py "$BUILD/fixtures" && touch "$BUILD/fixtures/.done"; }
+[ -d "$BUILD/fixtures/basic-oci" ] || python3 tests/fixtures/mkfixtures.py "$BUILD/fixtures"
 image="$BUILD/fixtures/basic-oci"
 echo "\$ layerscope layers $image"
 "$BUILD/layerscope" layers "$image"

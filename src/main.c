@@ -8,6 +8,7 @@ const struct command commands[] = {
 	{"layers", cmd_layers, "list an image's layers: digest, size, entries, command"},
 	{"tree", cmd_tree, "the filesystem after a layer, with what that layer changed"},
 	{"db", cmd_db, "the offline advisory database: import OSV, Alpine secdb, Debian data; info"},
+	{"scan", cmd_scan, "security findings: secrets in every layer, deleted files included"},
 	{NULL, NULL, NULL},
 };
 

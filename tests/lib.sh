@@ -28,11 +28,15 @@ check_exit() {
   if [ "$got" = "$want" ]; then ok "$d"; else not_ok "$d (exit $got, want $want)"; sed 's/^/#   /' "$TMP/err" | head -10; fi
 }
 
+# Made once per build directory, and again whenever the generator changes.
 ensure_fixtures() {
   mkdir -p "$FIXTURES"
+  local want
+  want=$(sha256sum "$SRC/tests/fixtures/mkfixtures.py" | cut -c1-64)
   ( flock 9
-    if [ ! -f "$FIXTURES/.done" ]; then
-      python3 "$SRC/tests/fixtures/mkfixtures.py" "$FIXTURES" >&2 && touch "$FIXTURES/.done"
+    if [ "$(cat "$FIXTURES/.done" 2>/dev/null)" != "$want" ]; then
+      find "$FIXTURES" -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +
+      python3 "$SRC/tests/fixtures/mkfixtures.py" "$FIXTURES" >&2 && echo "$want" >"$FIXTURES/.done"
     fi
   ) 9>"$FIXTURES/.lock"
 }

@@ -56,5 +56,6 @@ int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(pr
 int cmd_layers(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif
