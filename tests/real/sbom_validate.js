@@ -1,0 +1,83 @@
+// Validate layerscope SBOMs: CycloneDX 1.5 JSON against the official schema shipped by
+// @cyclonedx/cyclonedx-library (res/schema/), with ajv; SPDX 2.3 JSON against the required
+// fields of the SPDX 2.3 specification (no npm package ships the 2.3 JSON schema: see
+// docs/sbom.md) and every declared licence through spdx-expression-parse.
+// Usage: node sbom_validate.js TOOLS_DIR cyclonedx|spdx FILE...   (prints one line per file)
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const [tools, kind, ...files] = process.argv.slice(2);
+const req = (m) => require(path.join(tools, 'node_modules', m));
+let failed = 0;
+
+function report(file, errors) {
+  if (errors.length) {
+    failed++;
+    console.log(`FAIL ${file}: ${errors.slice(0, 5).join('; ')}`);
+  } else {
+    console.log(`PASS ${file}`);
+  }
+}
+
+if (kind === 'cyclonedx') {
+  const Ajv = req('ajv').default;
+  const addFormats = req('ajv-formats').default;
+  const dir = path.join(tools, 'node_modules/@cyclonedx/cyclonedx-library/res/schema');
+  const load = (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  // bom-1.5 refers to its neighbours by relative file name: register them under those URLs.
+  for (const f of ['spdx.SNAPSHOT.schema.json', 'jsf-0.82.SNAPSHOT.schema.json']) {
+    const s = load(f);
+    delete s.$id;
+    ajv.addSchema(s, 'http://cyclonedx.org/schema/' + f);
+  }
+  const validate = ajv.compile(load('bom-1.5.SNAPSHOT.schema.json'));
+  for (const f of files) {
+    const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const ok = validate(doc);
+    report(f, ok ? [] : validate.errors.map((e) => `${e.instancePath} ${e.message}`));
+  }
+} else {
+  const parse = req('spdx-expression-parse');
+  for (const f of files) {
+    const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const errors = [];
+    const need = (obj, keys, where) => keys.forEach((k) => {
+      if (obj[k] === undefined) errors.push(`${where}: missing ${k}`);
+    });
+    need(doc, ['spdxVersion', 'dataLicense', 'SPDXID', 'name', 'documentNamespace', 'creationInfo'], 'document');
+    if (doc.spdxVersion !== 'SPDX-2.3') errors.push('spdxVersion is not SPDX-2.3');
+    if (doc.dataLicense !== 'CC0-1.0') errors.push('dataLicense is not CC0-1.0');
+    if (doc.SPDXID !== 'SPDXRef-DOCUMENT') errors.push('document SPDXID');
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^#]+$/.test(doc.documentNamespace || '')) errors.push('documentNamespace is not a URI without #');
+    need(doc.creationInfo || {}, ['created', 'creators'], 'creationInfo');
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test((doc.creationInfo || {}).created || '')) errors.push('created is not YYYY-MM-DDThh:mm:ssZ');
+    ((doc.creationInfo || {}).creators || []).forEach((c) => {
+      if (!/^(Tool|Person|Organization): /.test(c)) errors.push(`creator ${c}`);
+    });
+    const ids = new Set(['SPDXRef-DOCUMENT']);
+    (doc.packages || []).forEach((p, i) => {
+      need(p, ['SPDXID', 'name', 'downloadLocation'], `packages[${i}]`);
+      if (!/^SPDXRef-[A-Za-z0-9.-]+$/.test(p.SPDXID || '')) errors.push(`packages[${i}].SPDXID ${p.SPDXID}`);
+      if (ids.has(p.SPDXID)) errors.push(`duplicate SPDXID ${p.SPDXID}`);
+      ids.add(p.SPDXID);
+      for (const k of ['licenseConcluded', 'licenseDeclared']) {
+        const v = p[k];
+        if (v === undefined || v === 'NOASSERTION' || v === 'NONE') continue;
+        try { parse(v); } catch (e) { errors.push(`packages[${i}].${k} "${v}" is not an SPDX expression`); }
+      }
+      (p.externalRefs || []).forEach((r) => {
+        need(r, ['referenceCategory', 'referenceType', 'referenceLocator'], `packages[${i}].externalRefs`);
+        if (r.referenceType === 'purl' && !/^pkg:[a-z]+\/.+/.test(r.referenceLocator)) errors.push(`bad purl ${r.referenceLocator}`);
+      });
+    });
+    (doc.relationships || []).forEach((r, i) => {
+      need(r, ['spdxElementId', 'relationshipType', 'relatedSpdxElement'], `relationships[${i}]`);
+      if (!ids.has(r.spdxElementId) || !ids.has(r.relatedSpdxElement)) errors.push(`relationships[${i}] refers to an unknown element`);
+    });
+    if (!(doc.relationships || []).some((r) => r.relationshipType === 'DESCRIBES')) errors.push('no DESCRIBES relationship');
+    report(f, errors);
+  }
+}
+process.exit(failed ? 1 : 0);
