@@ -6,9 +6,18 @@ set -euo pipefail
 build_pkgs=(build-essential meson ninja-build pkg-config
   libarchive-dev libzstd-dev libisal-dev libssl-dev libxxhash-dev libjansson-dev
   libyaml-dev libsqlite3-dev libvectorscan-dev)
-test_pkgs=(libcmocka-dev python3 zstd isal xxhash tar gzip jq
+test_pkgs=(libcmocka-dev python3 zstd isal xxhash tar gzip jq pigz
   clang libclang-rt-14-dev
-  buildah skopeo busybox-static debootstrap)
+  buildah skopeo busybox-static debootstrap docker.io uidmap)
+
+# vercmp oracles (tests/e2e/vercmp_oracles.sh): rpm's own ordering, pypa/packaging.
+test_pkgs+=(rpm python3-packaging)
+# ShellCheck findings in `layerscope lint` (tests/conformance/hadolint.sh, tests/e2e/lint_rules.sh).
+test_pkgs+=(shellcheck)
+# sbom oracles (tests/real/sbom_*.sh): rpmbuild/rpm, go version -m, npm install + ajv.
+test_pkgs+=(rpm db5.3-util golang-go nodejs npm)
+# SARIF validation in tests/e2e/lint_cli.sh (npm package @microsoft/sarif-multitool-linux).
+test_pkgs+=(npm)
 
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")

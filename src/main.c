@@ -6,9 +6,15 @@
 
 const struct command commands[] = {
 	{"layers", cmd_layers, "list an image's layers: digest, size, entries, command"},
+	{"analyze", cmd_analyze, "efficiency: dive's figures, reclaimable bytes, blame and advice"},
+	{"ci", cmd_ci, "the efficiency gate: .dive-ci rules, exit 1 when one fails"},
 	{"tree", cmd_tree, "the filesystem after a layer, with what that layer changed"},
 	{"db", cmd_db, "the offline advisory database: import OSV, Alpine secdb, Debian data; info"},
 	{"scan", cmd_scan, "security findings: secrets in every layer, deleted files included"},
+	{"sbom", cmd_sbom, "package inventory and SBOM: CycloneDX, SPDX, JSON, table"},
+	{"context", cmd_context, "the build context Docker would send: size, savings, secrets"},
+	{"vercmp", cmd_vercmp, "compare two versions as an ecosystem orders them: <, = or >"},
+	{"lint", cmd_lint, "lint Dockerfiles: hadolint, ShellCheck, BuildKit checks, LS rules"},
 	{NULL, NULL, NULL},
 };
 

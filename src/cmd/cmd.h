@@ -54,8 +54,14 @@ void print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 int cmd_layers(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_ci(int argc, char **argv);
+int cmd_context(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
+int cmd_vercmp(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif

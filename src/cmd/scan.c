@@ -1,51 +1,187 @@
-/* layerscope scan IMAGE: security findings. --scanners secret (and, with the package
- * inventory, vuln). Secrets are looked for in every regular file of every layer, including
- * files a later layer deleted or replaced: they are still in the image. */
+/* layerscope scan IMAGE: security findings. The vuln scanner matches the package inventory
+ * against the offline advisory database; the secret scanner reads every regular file of every
+ * layer, including files a later layer deleted or replaced: they are still in the image. Both
+ * run in the same single pass over the layers. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
+#include "layer/visitor_tee.h"
+#include "pkg/inventory.h"
+#include "pkg/sbom_format.h"
 #include "secrets/secrets.h"
+#include "util/json.h"
+#include "util/mem.h"
+#include "vuln/scan.h"
 
 static const char *scan_help =
-	"Usage: layerscope scan [--scanners secret] [--format table|json] [--fail-on SEVERITY]\n"
-	"                       [--scan-binaries] [--skip-rule ID]… IMAGE\n\n"
-	"Look for secrets in every file of every layer — also in files a later layer deleted or\n"
-	"overwrote, which anyone who pulls the image can still read. Matches are masked: the\n"
-	"first 4 characters, then '*'. Binary files (a NUL byte in the first 8 KiB) are skipped\n"
-	"unless --scan-binaries. Rules: private keys (PEM, OpenSSH), AWS key ids and secret keys,\n"
-	"GCP service-account keys, GitHub / GitLab / Slack / npm / PyPI tokens, Docker config.json\n"
-	"auths, and password assignments in .env files.\n\n"
-	"  --scanners LIST        comma-separated: secret\n"
-	"  --format table|json    output (default: table)\n"
-	"  --fail-on SEVERITY     exit 1 when a finding is at least CRITICAL|HIGH|MEDIUM|LOW\n"
-	"  --skip-rule ID         leave a rule out (repeatable)\n";
+	"Usage: layerscope scan [options] IMAGE\n\n"
+	"Find known vulnerabilities in the image's packages (offline, from the advisory database\n"
+	"that 'layerscope db import' builds) and secrets left in any layer.\n\n"
+	"  --scanners LIST        vuln, secret or vuln,secret (default: vuln)\n"
+	"  --format FORMAT        table (default), json, ecr (ECR describe-image-scan-findings),\n"
+	"                         sarif, cyclonedx (the SBOM with its vulnerabilities)\n"
+	"  --db FILE              advisory database (default ~/.cache/layerscope/vuln.db)\n"
+	"  --severity LIST        only these severities (CRITICAL,HIGH,MEDIUM,LOW,UNDEFINED)\n"
+	"  --ignore-unfixed       leave out vulnerabilities with no fixed version yet\n"
+	"  --fail-on SEVERITY     exit 1 when a finding is at least this severe\n"
+	"  --ignore-file FILE     ids to ignore (default ./.layerscopeignore): one per line,\n"
+	"                         'ID [exp:YYYY-MM-DD] [# reason]'; an expired line ignores nothing\n"
+	"  --vex FILE             OpenVEX document: not_affected / fixed statements silence findings\n"
+	"  --include-os-owned     also match language packages that an OS package owns\n"
+	"  --scan-binaries        look for secrets in binary files too\n"
+	"  --skip-rule ID         leave a secret rule out (repeatable)\n\n"
+	"OS packages are matched by source package in the image's distro release, with the\n"
+	"distro's own version order, so backported fixes are not reported; a distro's 'not\n"
+	"affected' is honoured. Secret matches are masked: 4 characters, then '*'.\n";
 
-static int severity_rank(const char *s)
+struct scan_cli {
+	bool vuln, secret;
+	const char *format, *db_path, *fail_on, *ignore_file, *vex_file;
+	bool severity_filter[5];
+	bool any_severity_filter, ignore_unfixed;
+	struct vuln_options vo;
+	struct secret_options so;
+	const char *skipped[64];
+};
+
+/* ---- suppression: --severity, --ignore-unfixed, .layerscopeignore, OpenVEX ---- */
+
+struct ignore_list {
+	char **ids;
+	size_t n, cap;
+};
+
+static int load_ignore_file(const char *path, bool explicit, struct ignore_list *l)
 {
-	static const char *order[] = {"UNDEFINED", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-	for (int i = 0; i < 5; i++)
-		if (s && !strcasecmp(s, order[i]))
-			return i;
-	return -1;
+	FILE *f = fopen(path, "r");
+	char line[1024], today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if (!f) {
+		if (explicit) {
+			print_error("%s: cannot open the ignore file", path);
+			return -1;
+		}
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char id[256], *exp = strstr(line, "exp:");
+		if (sscanf(line, " %255s", id) != 1 || id[0] == '#')
+			continue;
+		if (exp && strncmp(exp + 4, today, 10) < 0) {
+			fprintf(stderr, "layerscope: warning: %s: the entry for %s expired on %.10s\n", path,
+				id, exp + 4);
+			continue;
+		}
+		l->ids = xgrow(l->ids, &l->cap, l->n + 1, sizeof(char *));
+		l->ids[l->n++] = xstrdup(id);
+	}
+	fclose(f);
+	return 0;
 }
 
-static const char *status_text(const struct secret_finding *f, char *buf, size_t n)
+/* OpenVEX: statements whose status is not_affected or fixed silence their vulnerability. */
+static int load_vex(const char *path, struct ignore_list *l)
 {
-	if (f->in_final)
-		return "in the final filesystem";
-	if (f->removed_in >= 0)
-		snprintf(buf, n, "removed in layer %d, still in the image", f->removed_in);
-	else
-		snprintf(buf, n, "not visible, still in the image");
-	return buf;
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr), *st;
+	size_t i;
+	if (!doc) {
+		print_error("%s: not an OpenVEX document: %s (line %d)", path, jerr.text, jerr.line);
+		return -1;
+	}
+	json_array_foreach(json_object_get(doc, "statements"), i, st) {
+		const char *status = json_str(st, "status");
+		json_t *v = json_object_get(st, "vulnerability");
+		const char *name = json_is_string(v) ? json_string_value(v) : json_str(v, "name");
+		if (!name || !status || (strcmp(status, "not_affected") && strcmp(status, "fixed")))
+			continue;
+		l->ids = xgrow(l->ids, &l->cap, l->n + 1, sizeof(char *));
+		l->ids[l->n++] = xstrdup(name);
+		size_t k;
+		json_t *alias;
+		json_array_foreach(json_object_get(v, "aliases"), k, alias)
+			if (json_is_string(alias)) {
+				l->ids = xgrow(l->ids, &l->cap, l->n + 1, sizeof(char *));
+				l->ids[l->n++] = xstrdup(json_string_value(alias));
+			}
+	}
+	json_decref(doc);
+	return 0;
 }
 
-static void print_table(const struct image *img, const struct secret_finding *f, size_t n)
+static bool ignored(const struct ignore_list *l, const struct vuln_finding *f)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->ids[i], f->name) || !strcmp(l->ids[i], f->id))
+			return true;
+	return false;
+}
+
+static void filter_findings(struct scan_cli *c, const struct ignore_list *ign, struct vuln_report *r)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		struct vuln_finding *f = &r->findings[i];
+		int rank = severity_rank(f->severity);
+		bool drop = ignored(ign, f) || (c->ignore_unfixed && !f->fixed) ||
+			    (c->any_severity_filter && !c->severity_filter[rank < 0 ? 0 : rank]);
+		if (drop) {
+			vuln_finding_release(f);
+			continue;
+		}
+		r->findings[keep++] = *f;
+	}
+	r->n = keep;
+}
+
+/* ---- output ---- */
+
+static const char *const severities[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "UNDEFINED"};
+
+static const char *layer_command(const struct image *img, int layer)
+{
+	if (layer < 0 || (size_t)layer >= img->n_layers || !img->layers[layer].command)
+		return "";
+	return img->layers[layer].command;
+}
+
+static void print_vuln_table(const struct image *img, const struct inventory *inv,
+			     const struct vuln_report *r)
+{
+	size_t counts[5] = {0};
+	for (size_t i = 0; i < r->n; i++)
+		counts[4 - severity_rank(r->findings[i].severity)]++;
+	printf("%s (%s)\n", img->reference, inv->os.name ? inv->os.name : "unknown OS");
+	printf("Vulnerabilities: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, UNDEFINED: %zu)\n",
+	       r->n, counts[0], counts[1], counts[2], counts[3], counts[4]);
+	for (int s = 0; s < 5; s++) {
+		if (!counts[s])
+			continue;
+		printf("\n%s (%zu)\n", severities[s], counts[s]);
+		printf("  %-20s %-28s %-24s %-24s %-5s %s\n", "ID", "PACKAGE", "INSTALLED", "FIXED",
+		       "LAYER", "TITLE");
+		for (size_t i = 0; i < r->n; i++) {
+			const struct vuln_finding *f = &r->findings[i];
+			if (strcmp(f->severity, severities[s]))
+				continue;
+			printf("  %-20s %-28s %-24s %-24s %-5d %.60s\n", f->name, f->pkg->name,
+			       f->pkg->version, f->fixed ? f->fixed : "(no fix yet)", f->pkg->layer,
+			       f->title ? f->title : "");
+		}
+	}
+	for (size_t i = 0; i < r->n_warnings; i++)
+		fprintf(stderr, "layerscope: warning: %s\n", r->warnings[i]);
+}
+
+static void print_secret_table(const struct image *img, const struct secret_finding *f, size_t n)
 {
 	size_t hidden = 0;
-	char status[96];
 	for (size_t i = 0; i < n; i++)
 		hidden += !f[i].in_final;
 	printf("Secrets: %zu found", n);
@@ -54,22 +190,54 @@ static void print_table(const struct image *img, const struct secret_finding *f,
 	printf("\n");
 	if (!n)
 		return;
-	printf("\n%-8s  %-24s  %-5s  %-5s  %-22s  %s\n", "SEVERITY", "RULE", "LAYER", "LINE",
+	printf("\n  %-8s  %-24s  %-5s  %-5s  %-22s  %s\n", "SEVERITY", "RULE", "LAYER", "LINE",
 	       "MATCH", "PATH");
-	for (int rank = 4; rank >= 0; rank--)
+	for (int s = 0; s < 5; s++)
 		for (size_t i = 0; i < n; i++) {
-			if (severity_rank(f[i].rule->severity) != rank)
+			char status[96];
+			if (strcmp(f[i].rule->severity, severities[s]))
 				continue;
-			printf("%-8s  %-24s  %-5zu  %-5d  %-22s  /%s\n", f[i].rule->severity, f[i].rule->id,
-			       f[i].layer, f[i].line, f[i].masked, f[i].path);
-			printf("%-8s  %s; %s\n", "", status_text(&f[i], status, sizeof(status)),
-			       img->layers[f[i].layer].command ? img->layers[f[i].layer].command : "");
+			printf("  %-8s  %-24s  %-5zu  %-5d  %-22s  /%s\n", f[i].rule->severity,
+			       f[i].rule->id, f[i].layer, f[i].line, f[i].masked, f[i].path);
+			if (f[i].in_final)
+				snprintf(status, sizeof(status), "in the final filesystem");
+			else if (f[i].removed_in >= 0)
+				snprintf(status, sizeof(status), "removed in layer %d, still in the image",
+					 f[i].removed_in);
+			else
+				snprintf(status, sizeof(status), "not visible, still in the image");
+			printf("  %-8s  %s; added by: %.60s\n", "", status, layer_command(img, (int)f[i].layer));
 		}
 }
 
-static void print_json(const struct image *img, const struct secret_finding *f, size_t n)
+static json_t *finding_json(const struct image *img, const struct vuln_finding *f)
 {
-	json_t *root = json_object(), *arr = json_array();
+	json_t *j = json_object();
+	json_t *aliases = f->aliases ? json_loads(f->aliases, 0, NULL) : NULL;
+	json_object_set_new(j, "id", json_string(f->id));
+	json_object_set_new(j, "name", json_string(f->name));
+	json_object_set_new(j, "aliases", aliases ? aliases : json_array());
+	json_object_set_new(j, "source", json_string(f->source));
+	json_object_set_new(j, "package", json_string(f->pkg->name));
+	json_object_set_new(j, "packageType", json_string(pkg_type_name(f->pkg->type)));
+	json_object_set_new(j, "purl", f->pkg->purl ? json_string(f->pkg->purl) : json_null());
+	json_object_set_new(j, "matchedAs", json_string(f->queried));
+	json_object_set_new(j, "installedVersion", json_string(f->pkg->version));
+	json_object_set_new(j, "comparedVersion", json_string(f->installed));
+	json_object_set_new(j, "fixedVersion", f->fixed ? json_string(f->fixed) : json_null());
+	json_object_set_new(j, "severity", json_string(f->severity));
+	json_object_set_new(j, "cvss3Score", f->cvss3_score >= 0 ? json_real(f->cvss3_score) : json_null());
+	json_object_set_new(j, "cvss3Vector", f->cvss3_vector ? json_string(f->cvss3_vector) : json_null());
+	json_object_set_new(j, "title", f->title ? json_string(f->title) : json_null());
+	json_object_set_new(j, "url", f->url ? json_string(f->url) : json_null());
+	json_object_set_new(j, "layer", json_integer(f->pkg->layer));
+	json_object_set_new(j, "layerCommand", json_string(layer_command(img, f->pkg->layer)));
+	return j;
+}
+
+static json_t *secrets_json(const struct image *img, const struct secret_finding *f, size_t n)
+{
+	json_t *arr = json_array();
 	char path[4096];
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = json_object();
@@ -81,100 +249,409 @@ static void print_json(const struct image *img, const struct secret_finding *f, 
 		json_object_set_new(j, "line", json_integer(f[i].line));
 		json_object_set_new(j, "match", json_string(f[i].masked));
 		json_object_set_new(j, "layer", json_integer((json_int_t)f[i].layer));
-		json_object_set_new(j, "layerCommand", json_string(img->layers[f[i].layer].command
-									  ? img->layers[f[i].layer].command : ""));
+		json_object_set_new(j, "layerCommand", json_string(layer_command(img, (int)f[i].layer)));
 		json_object_set_new(j, "inFinalFilesystem", json_boolean(f[i].in_final));
 		json_object_set_new(j, "removedInLayer",
 				    f[i].removed_in >= 0 ? json_integer(f[i].removed_in) : json_null());
 		json_array_append_new(arr, j);
 	}
-	json_object_set_new(root, "image", json_string(img->reference));
-	json_object_set_new(root, "secrets", arr);
+	return arr;
+}
+
+static json_t *severity_counts(const struct vuln_report *r, bool ecr)
+{
+	json_t *c = json_object();
+	size_t n[5] = {0};
+	for (size_t i = 0; r && i < r->n; i++)
+		n[4 - severity_rank(r->findings[i].severity)]++;
+	for (int s = 0; s < 4; s++)
+		json_object_set_new(c, severities[s], json_integer((json_int_t)n[s]));
+	if (ecr)
+		json_object_set_new(c, "INFORMATIONAL", json_integer(0));
+	json_object_set_new(c, "UNDEFINED", json_integer((json_int_t)n[4]));
+	return c;
+}
+
+static void iso_now(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void dump(json_t *root)
+{
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(root);
 }
 
-int cmd_scan(int argc, char **argv)
+static void print_json(const struct image *img, const struct inventory *inv,
+		       const struct vuln_report *r, const struct secret_finding *sf, size_t n_sf,
+		       const struct scan_cli *c)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "image", json_string(img->reference));
+	json_object_set_new(root, "imageId", json_string(img->config_digest));
+	if (inv) {
+		json_object_set_new(root, "os", json_pack("{s:s?, s:s?, s:s?}", "id", inv->os.id, "version",
+							 inv->os.version, "osvEcosystem", inv->os.osv));
+	}
+	if (c->vuln) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < r->n; i++)
+			json_array_append_new(arr, finding_json(img, &r->findings[i]));
+		json_object_set_new(root, "vulnerabilities", arr);
+		json_object_set_new(root, "severityCounts", severity_counts(r, false));
+		json_object_set_new(root, "vulnerabilitySourceUpdatedAt",
+				    r->db_updated ? json_string(r->db_updated) : json_null());
+	}
+	if (c->secret)
+		json_object_set_new(root, "secrets", secrets_json(img, sf, n_sf));
+	dump(root);
+}
+
+/* The shape of `aws ecr describe-image-scan-findings`. */
+static void print_ecr(const struct image *img, const struct vuln_report *r)
+{
+	json_t *findings = json_array();
+	char now[32];
+	iso_now(now, sizeof(now));
+	for (size_t i = 0; i < r->n; i++) {
+		const struct vuln_finding *f = &r->findings[i];
+		json_t *attrs = json_array();
+		char score[16];
+		json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_version", "value", f->pkg->version));
+		json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_name", "value", f->pkg->name));
+		if (f->fixed)
+			json_array_append_new(attrs, json_pack("{ss ss}", "key", "fixed_version", "value", f->fixed));
+		if (f->cvss3_vector) {
+			snprintf(score, sizeof(score), "%.1f", f->cvss3_score);
+			json_array_append_new(attrs, json_pack("{ss ss}", "key", "CVSS3_VECTOR", "value", f->cvss3_vector));
+			json_array_append_new(attrs, json_pack("{ss ss}", "key", "CVSS3_SCORE", "value", score));
+		}
+		json_t *jf = json_pack("{ss ss* ss* ss so}", "name", f->name, "description",
+				       f->description ? f->description : f->title, "uri", f->url, "severity",
+				       f->severity, "attributes", attrs);
+		json_array_append_new(findings, jf);
+	}
+	json_t *root = json_object();
+	json_object_set_new(root, "imageScanFindings",
+			    json_pack("{so ss s:s? so}", "findings", findings, "imageScanCompletedAt", now,
+				      "vulnerabilitySourceUpdatedAt", r->db_updated, "findingSeverityCounts",
+				      severity_counts(r, true)));
+	json_object_set_new(root, "imageId", json_pack("{ss}", "imageDigest",
+						       img->manifest_digest ? img->manifest_digest : img->config_digest));
+	json_object_set_new(root, "imageScanStatus",
+			    json_pack("{ss ss}", "status", "COMPLETE", "description",
+				      "The scan was completed successfully."));
+	dump(root);
+}
+
+static const char *sarif_level(const char *severity)
+{
+	int r = severity_rank(severity);
+	return r >= 3 ? "error" : r == 2 ? "warning" : "note";
+}
+
+static const char *security_severity(const char *severity)
+{
+	switch (severity_rank(severity)) {
+	case 4: return "9.5";
+	case 3: return "8.0";
+	case 2: return "5.5";
+	case 1: return "2.0";
+	default: return "0.0";
+	}
+}
+
+static void print_sarif(const struct image *img, const struct vuln_report *r,
+			const struct secret_finding *sf, size_t n_sf)
+{
+	json_t *rules = json_array(), *results = json_array();
+	json_t *seen = json_object();
+	for (size_t i = 0; r && i < r->n; i++) {
+		const struct vuln_finding *f = &r->findings[i];
+		if (!json_object_get(seen, f->name)) {
+			json_object_set_new(seen, f->name, json_integer((json_int_t)json_array_size(rules)));
+			json_t *rule = json_pack("{ss s{ss} s{ss}}", "id", f->name, "shortDescription", "text",
+						 f->title ? f->title : f->name, "properties",
+						 "security-severity", security_severity(f->severity));
+			if (f->url)
+				json_object_set_new(rule, "helpUri", json_string(f->url));
+			json_array_append_new(rules, rule);
+		}
+		char *msg = xasprintf("%s %s is affected by %s (%s); %s", f->pkg->name, f->pkg->version,
+				      f->name, f->severity,
+				      f->fixed ? "fixed in " : "no fixed version yet");
+		char *full = f->fixed ? xasprintf("%s%s", msg, f->fixed) : xstrdup(msg);
+		const char *where = f->pkg->location ? f->pkg->location : img->reference;
+		json_array_append_new(results, json_pack(
+			"{ss si ss s{ss} s[{s{s{ss}}}]}", "ruleId", f->name, "ruleIndex",
+			(int)json_integer_value(json_object_get(seen, f->name)), "level", sarif_level(f->severity),
+			"message", "text", full, "locations", "physicalLocation", "artifactLocation", "uri", where));
+		free(msg);
+		free(full);
+	}
+	for (size_t i = 0; i < n_sf; i++) {
+		const char *id = sf[i].rule->id;
+		if (!json_object_get(seen, id)) {
+			json_object_set_new(seen, id, json_integer((json_int_t)json_array_size(rules)));
+			json_array_append_new(rules, json_pack("{ss s{ss} s{ss}}", "id", id, "shortDescription",
+							       "text", sf[i].rule->title, "properties",
+							       "security-severity", security_severity(sf[i].rule->severity)));
+		}
+		char *msg = xasprintf("%s in layer %zu%s (%s)", sf[i].rule->title, sf[i].layer,
+				      sf[i].in_final ? "" : ", no longer visible but still in the image",
+				      sf[i].masked);
+		json_array_append_new(results, json_pack(
+			"{ss si ss s{ss} s[{s{s{ss} s{si}}}]}", "ruleId", id, "ruleIndex",
+			(int)json_integer_value(json_object_get(seen, id)), "level", sarif_level(sf[i].rule->severity),
+			"message", "text", msg, "locations", "physicalLocation", "artifactLocation", "uri",
+			sf[i].path, "region", "startLine", sf[i].line > 0 ? sf[i].line : 1));
+		free(msg);
+	}
+	json_decref(seen);
+	json_t *root = json_pack(
+		"{ss ss s[{s{s{ss ss ss so}} so}]}", "$schema",
+		"https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
+		"driver", "name", "layerscope", "version", LS_VERSION, "informationUri",
+		"https://github.com/layerscope/layerscope", "rules", rules, "results", results);
+	dump(root);
+}
+
+static void print_cyclonedx(const struct image *img, const struct inventory *inv,
+			    const struct vuln_report *r)
+{
+	json_t *bom = sbom_cyclonedx(img, inv, (long long)time(NULL));
+	json_t *vulns = json_array();
+	for (size_t i = 0; i < r->n; i++) {
+		const struct vuln_finding *f = &r->findings[i];
+		const char *rating = strcmp(f->severity, "UNDEFINED") ? f->severity : "unknown";
+		char lower[16];
+		size_t k = 0;
+		for (; rating[k] && k < sizeof(lower) - 1; k++)
+			lower[k] = (char)(rating[k] >= 'A' && rating[k] <= 'Z' ? rating[k] + 32 : rating[k]);
+		lower[k] = '\0';
+		/* sbom_cyclonedx() names components "pkg-<index in the inventory>". */
+		char ref[32];
+		snprintf(ref, sizeof(ref), "pkg-%zu", (size_t)(f->pkg - inv->pkgs.items));
+		json_t *v = json_pack("{ss s{ss} s[{ss}] s[{ss}]}", "id", f->name, "source", "name", f->source,
+				      "ratings", "severity", lower, "affects", "ref", ref);
+		if (f->title)
+			json_object_set_new(v, "description", json_string(f->title));
+		if (f->fixed)
+			json_object_set_new(v, "recommendation", json_sprintf("Upgrade %s to %s", f->pkg->name, f->fixed));
+		json_array_append_new(vulns, v);
+	}
+	json_object_set_new(bom, "vulnerabilities", vulns);
+	dump(bom);
+}
+
+/* ---- the command ---- */
+
+static int parse_scanners(struct scan_cli *c, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	c->vuln = c->secret = false;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "vuln"))
+			c->vuln = true;
+		else if (!strcmp(t, "secret"))
+			c->secret = true;
+		else {
+			free(copy);
+			return -1;
+		}
+	}
+	free(copy);
+	return c->vuln || c->secret ? 0 : -1;
+}
+
+static int parse_severities(struct scan_cli *c, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	c->any_severity_filter = true;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int r = severity_rank(t);
+		if (r < 0) {
+			free(copy);
+			return -1;
+		}
+		c->severity_filter[r] = true;
+	}
+	free(copy);
+	return 0;
+}
+
+static int parse_args(struct scan_cli *c, struct image_cli *ic, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"scanners", required_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'f'},
+		{"db", required_argument, NULL, 'd'},
+		{"severity", required_argument, NULL, 'S'},
+		{"ignore-unfixed", no_argument, NULL, 'u'},
 		{"fail-on", required_argument, NULL, 'F'},
+		{"ignore-file", required_argument, NULL, 'i'},
+		{"vex", required_argument, NULL, 'v'},
+		{"include-os-owned", no_argument, NULL, 'o'},
 		{"scan-binaries", no_argument, NULL, 'b'},
 		{"skip-rule", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'},
 		IMAGE_CLI_LONG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	struct image_cli ic;
-	struct image *img = NULL;
-	struct image_model *model = NULL;
-	struct secret_scanner *scanner = NULL;
-	struct secret_options so = {0};
-	struct secret_finding *found = NULL;
-	const char *format = "table", *fail_on = NULL, *scanners = "secret";
-	const char *skipped[64];
-	size_t n_found = 0;
-	int opt, ret = EXIT_ERROR;
-	ls_error err;
-
-	image_cli_init(&ic);
+	int opt;
+	c->format = "table";
+	c->vuln = true;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = image_cli_option(&ic, opt, optarg);
+		int r = image_cli_option(ic, opt, optarg);
 		if (r < 0)
 			return EXIT_ERROR;
 		if (r > 0)
 			continue;
 		switch (opt) {
-		case 's': scanners = optarg; break;
-		case 'f': format = optarg; break;
-		case 'F': fail_on = optarg; break;
-		case 'b': so.binaries = true; break;
+		case 's':
+			if (parse_scanners(c, optarg) < 0)
+				return usage_error("scan", "--scanners takes vuln, secret or vuln,secret");
+			break;
+		case 'f': c->format = optarg; break;
+		case 'd': c->db_path = optarg; break;
+		case 'S':
+			if (parse_severities(c, optarg) < 0)
+				return usage_error("scan", "--severity takes CRITICAL,HIGH,MEDIUM,LOW,UNDEFINED");
+			break;
+		case 'u': c->ignore_unfixed = true; break;
+		case 'F': c->fail_on = optarg; break;
+		case 'i': c->ignore_file = optarg; break;
+		case 'v': c->vex_file = optarg; break;
+		case 'o': c->vo.include_os_owned = true; break;
+		case 'b': c->so.binaries = true; break;
 		case 'k':
-			if (so.n_disabled < 64)
-				skipped[so.n_disabled++] = optarg;
+			if (c->so.n_disabled < 64)
+				c->skipped[c->so.n_disabled++] = optarg;
 			break;
 		case 'h': printf("%s\n%s", scan_help, IMAGE_CLI_HELP); return EXIT_OK;
 		default: return usage_error("scan", "unknown option");
 		}
 	}
-	so.disabled = skipped;
+	c->so.disabled = c->skipped;
 	if (optind != argc - 1)
 		return usage_error("scan", "expected one IMAGE");
-	if (strcmp(scanners, "secret") != 0)
-		return usage_error("scan", "unknown scanner list '%s' (this build scans: secret)", scanners);
-	if (strcmp(format, "table") && strcmp(format, "json"))
-		return usage_error("scan", "unknown format '%s' (table, json)", format);
-	if (fail_on && severity_rank(fail_on) < 1)
-		return usage_error("scan", "--fail-on takes CRITICAL, HIGH, MEDIUM or LOW");
+	if (strcmp(c->format, "table") && strcmp(c->format, "json") && strcmp(c->format, "ecr") &&
+	    strcmp(c->format, "sarif") && strcmp(c->format, "cyclonedx"))
+		return usage_error("scan", "unknown format '%s' (table, json, ecr, sarif, cyclonedx)", c->format);
+	if ((!strcmp(c->format, "ecr") || !strcmp(c->format, "cyclonedx")) && !c->vuln)
+		return usage_error("scan", "--format %s needs the vuln scanner", c->format);
+	if (c->fail_on && severity_rank(c->fail_on) < 0)
+		return usage_error("scan", "--fail-on takes CRITICAL, HIGH, MEDIUM, LOW or UNDEFINED");
+	return -1; /* go on */
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct scan_cli c = {0};
+	struct image_cli ic;
+	struct image *img = NULL;
+	struct image_model *model = NULL;
+	struct secret_scanner *secrets = NULL;
+	struct pkg_collector *collector = NULL;
+	struct visitor_tee *tee = NULL;
+	struct vulndb *db = NULL;
+	struct inventory inv = {0};
+	struct vuln_report report = {0};
+	struct secret_finding *sf = NULL;
+	struct ignore_list ign = {0};
+	size_t n_sf = 0;
+	bool have_inv = false;
+	int ret = EXIT_ERROR;
+	ls_error err;
+
+	image_cli_init(&ic);
+	int r = parse_args(&c, &ic, argc, argv);
+	if (r >= 0)
+		return r;
+	if (c.vuln) {
+		if (vulndb_open(c.db_path, false, &db, &err) < 0) {
+			print_error("%s", err.msg);
+			return EXIT_ERROR;
+		}
+		if (load_ignore_file(c.ignore_file ? c.ignore_file : ".layerscopeignore", c.ignore_file != NULL, &ign) < 0 ||
+		    (c.vex_file && load_vex(c.vex_file, &ign) < 0))
+			goto out;
+	}
 	if (image_cli_load(&ic, argv[optind], &img, NULL) < 0)
-		return EXIT_ERROR;
-	if (secret_scanner_new(&so, img->n_layers, &scanner, &err) < 0) {
+		goto out;
+	if (c.secret && secret_scanner_new(&c.so, img->n_layers, &secrets, &err) < 0) {
 		print_error("%s", err.msg);
 		goto out;
 	}
-	ic.model.read.visitor = secret_scanner_visitor(scanner);
+	if (c.vuln)
+		collector = pkg_collector_new(img->n_layers);
+	tee = visitor_tee_new(collector ? pkg_collector_visitor(collector) : NULL,
+			      secrets ? secret_scanner_visitor(secrets) : NULL, img->n_layers);
+	ic.model.read.visitor = visitor_tee_visitor(tee);
 	if (model_load(img, &ic.model, &model, &err) < 0) {
 		print_error("%s: %s", argv[optind], err.msg);
 		goto out;
 	}
-	if (secret_scanner_results(scanner, model, &found, &n_found, &err) < 0) {
+	if (c.vuln) {
+		if (inventory_build(collector, model, &inv, &err) < 0) {
+			print_error("%s: %s", argv[optind], err.msg);
+			goto out;
+		}
+		have_inv = true;
+		if (vuln_scan(db, &inv, &c.vo, &report, &err) < 0) {
+			print_error("%s", err.msg);
+			goto out;
+		}
+		filter_findings(&c, &ign, &report);
+	}
+	if (secrets && secret_scanner_results(secrets, model, &sf, &n_sf, &err) < 0) {
 		print_error("%s", err.msg);
 		goto out;
 	}
-	if (!strcmp(format, "json"))
-		print_json(img, found, n_found);
-	else
-		print_table(img, found, n_found);
+	if (!strcmp(c.format, "json"))
+		print_json(img, have_inv ? &inv : NULL, &report, sf, n_sf, &c);
+	else if (!strcmp(c.format, "ecr"))
+		print_ecr(img, &report);
+	else if (!strcmp(c.format, "sarif"))
+		print_sarif(img, c.vuln ? &report : NULL, sf, n_sf);
+	else if (!strcmp(c.format, "cyclonedx"))
+		print_cyclonedx(img, &inv, &report);
+	else {
+		if (c.vuln)
+			print_vuln_table(img, &inv, &report);
+		if (c.vuln && c.secret)
+			printf("\n");
+		if (c.secret)
+			print_secret_table(img, sf, n_sf);
+	}
 	ret = EXIT_OK;
-	for (size_t i = 0; fail_on && i < n_found; i++)
-		if (severity_rank(found[i].rule->severity) >= severity_rank(fail_on))
-			ret = EXIT_GATE;
+	if (c.fail_on) {
+		int limit = severity_rank(c.fail_on);
+		for (size_t i = 0; i < report.n; i++)
+			if (severity_rank(report.findings[i].severity) >= limit)
+				ret = EXIT_GATE;
+		for (size_t i = 0; i < n_sf; i++)
+			if (severity_rank(sf[i].rule->severity) >= limit)
+				ret = EXIT_GATE;
+	}
 out:
-	secret_findings_free(found, n_found);
-	secret_scanner_free(scanner);
+	for (size_t i = 0; i < ign.n; i++)
+		free(ign.ids[i]);
+	free(ign.ids);
+	secret_findings_free(sf, n_sf);
+	vuln_report_release(&report);
+	if (have_inv)
+		inventory_release(&inv);
+	secret_scanner_free(secrets);
+	pkg_collector_free(collector);
+	visitor_tee_free(tee);
 	model_free(model);
 	image_free(img);
+	vulndb_close(db);
 	return ret;
 }

@@ -8,7 +8,7 @@
 
 #include "util/mem.h"
 
-enum { IN_SIZE = 256 * 1024, OUT_SIZE = 1024 * 1024, RING = 4 };
+enum { IN_SIZE = 256 * 1024, OUT_SIZE = 256 * 1024, RING = 4 };
 
 /* SHA-256 of the tar bytes runs on its own thread, a few chunks behind the tar reader: it
  * costs about as much as inflating, so overlapping the two keeps one layer near the speed of

@@ -344,8 +344,10 @@ static int import_dsa_list(struct vulndb *db, const char *name, const char *data
 
 static bool looks_like_dsa_list(const char *data, size_t len)
 {
-	return len > 20 && data[0] == '[' && (memmem(data, len < 200 ? len : 200, "] DSA-", 6) ||
-					      memmem(data, len < 200 ? len : 200, "] DLA-", 6));
+	if (!data || len <= 20 || data[0] != '[')
+		return false;
+	size_t n = len < 200 ? len : 200;
+	return memmem(data, n, "] DSA-", 6) != NULL || memmem(data, n, "] DLA-", 6) != NULL;
 }
 
 static bool looks_like_debian_tracker(json_t *doc)

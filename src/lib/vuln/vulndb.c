@@ -176,6 +176,24 @@ static int step(struct vulndb *v, sqlite3_stmt *st, ls_error *err)
 	return 0;
 }
 
+char *vulndb_package_key(const char *ecosystem, const char *name)
+{
+	if (!ecosystem || strcmp(ecosystem, "PyPI") != 0)
+		return xstrdup(name);
+	char *out = xmalloc(strlen(name) + 1);
+	size_t o = 0;
+	for (const char *p = name; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			if (o == 0 || out[o - 1] != '-')
+				out[o++] = '-';
+		} else {
+			out[o++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int vulndb_put(struct vulndb *v, const struct advisory *a, const struct affected *aff,
 	       size_t n_aff, ls_error *err)
 {
@@ -215,7 +233,9 @@ int vulndb_put(struct vulndb *v, const struct advisory *a, const struct affected
 		bind_text(v->put_affected, 1, a->source);
 		bind_text(v->put_affected, 2, a->id);
 		bind_text(v->put_affected, 3, aff[i].ecosystem);
-		bind_text(v->put_affected, 4, aff[i].package);
+		char *key = vulndb_package_key(aff[i].ecosystem, aff[i].package);
+		bind_text(v->put_affected, 4, key);
+		free(key);
 		bind_json(v->put_affected, 5, aff[i].ranges);
 		bind_json(v->put_affected, 6, aff[i].versions);
 		bind_text(v->put_affected, 7, aff[i].status ? aff[i].status : "affected");

@@ -62,6 +62,10 @@ struct vulndb_stats {
 int vulndb_stats(struct vulndb *db, struct vulndb_stats *st, ls_error *err);
 void vulndb_stats_release(struct vulndb_stats *st);
 
+/* The name a package is stored and looked up under: PyPI names normalised as PEP 503 says
+ * (lower case, runs of -_. as one -), others as written. Caller frees. */
+char *vulndb_package_key(const char *ecosystem, const char *name);
+
 /* The sqlite3 handle, for the matcher's queries. */
 struct sqlite3 *vulndb_handle(struct vulndb *db);
 
