@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Run layerscope on an example image this repository makes (tests/fixtures/mkfixtures.py
-# writes small real images: OCI layouts, docker-archive tarballs, gzip and zstd layers).
+# Run layerscope on example images this repository makes (tests/fixtures/mkfixtures.py writes
+# small real images: OCI layouts, docker-archive tarballs, gzip and zstd layers) and on the
+# hand-written advisories in tests/fixtures/advisories.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-mkdir -p "$BUILD/fixtures"
-[ -d "$BUILD/fixtures/basic-oci" ] || python3 tests/fixtures/mkfixtures.py "$BUILD/fixtures"
-image="$BUILD/fixtures/basic-oci"
-echo "\$ layerscope layers $image"
-"$BUILD/layerscope" layers "$image"
+LS=$BUILD/layerscope
+F=$BUILD/fixtures
+[ -d "$F/basic-oci" ] && [ -f "$F/vuln-debian.tar" ] || python3 tests/fixtures/mkfixtures.py "$F"
+run() { echo; echo "\$ layerscope $*"; "$LS" "$@" || true; }
+run layers "$F/basic-oci"
+run tree --layer 2 "$F/basic-oci"
+run analyze "$F/basic-oci"
+"$LS" db import --db "$BUILD/demo-vuln.db" tests/fixtures/advisories >/dev/null
+run scan --db "$BUILD/demo-vuln.db" --scanners vuln,secret "$F/vuln-debian.tar"
+run scan --scanners secret "$F/secrets.tar"
