@@ -24,6 +24,8 @@ demo: all
 
 bench: all
 	@bench/run.sh
+	@bench/analysis.sh
+	@bench/lint.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
