@@ -481,21 +481,26 @@ static bool same_entry(const struct layer_entry *a, const struct layer_entry *b)
 	return true;
 }
 
+enum path_status view_change(const struct view_state *prev, const struct view_state *cur, size_t n)
+{
+	if (cur->present && !prev->present)
+		return PATH_ADDED;
+	if (!cur->present && prev->present)
+		return PATH_REMOVED;
+	if (!cur->present || !cur->entry || cur->layer != n)
+		return PATH_UNCHANGED;
+	if (!prev->entry)
+		return cur->entry->type == ENTRY_DIR ? PATH_UNCHANGED : PATH_MODIFIED;
+	return same_entry(prev->entry, cur->entry) ? PATH_UNCHANGED : PATH_MODIFIED;
+}
+
 enum path_status view_status(const struct image_model *m, uint32_t node, size_t n)
 {
 	struct view_state cur = view_at(m, node, n);
 	struct view_state prev = {0};
 	if (n > 0)
 		prev = view_at(m, node, n - 1);
-	if (cur.present && !prev.present)
-		return PATH_ADDED;
-	if (!cur.present && prev.present)
-		return PATH_REMOVED;
-	if (!cur.present || !cur.entry || cur.layer != n)
-		return PATH_UNCHANGED;
-	if (!prev.entry)
-		return cur.entry->type == ENTRY_DIR ? PATH_UNCHANGED : PATH_MODIFIED;
-	return same_entry(prev.entry, cur.entry) ? PATH_UNCHANGED : PATH_MODIFIED;
+	return view_change(&prev, &cur, n);
 }
 
 const char *path_status_name(enum path_status s)

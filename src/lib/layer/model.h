@@ -89,6 +89,8 @@ struct view_state {
 struct view_state view_at(const struct image_model *m, uint32_t node, size_t n);
 /* How layer n changed the path: added, modified (content or metadata), removed, unchanged. */
 enum path_status view_status(const struct image_model *m, uint32_t node, size_t n);
+/* The same from the two views of one path, after layer n-1 and after layer n. */
+enum path_status view_change(const struct view_state *prev, const struct view_state *cur, size_t n);
 const char *path_status_name(enum path_status s);
 
 #endif

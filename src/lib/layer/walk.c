@@ -44,30 +44,6 @@ static void resolve(const struct image_model *m, uint32_t node, int64_t n, struc
 	}
 }
 
-static bool same_entry(const struct layer_entry *a, const struct layer_entry *b)
-{
-	if (a->type != b->type || a->mode != b->mode || a->uid != b->uid || a->gid != b->gid)
-		return false;
-	if (a->type == ENTRY_FILE)
-		return a->size == b->size && a->hash_lo == b->hash_lo && a->hash_hi == b->hash_hi;
-	if (a->type == ENTRY_SYMLINK || a->type == ENTRY_HARDLINK)
-		return strcmp(a->link ? a->link : "", b->link ? b->link : "") == 0;
-	return true;
-}
-
-static enum path_status status_of(const struct view_row *r, size_t n)
-{
-	if (r->cur.present && !r->prev.present)
-		return PATH_ADDED;
-	if (!r->cur.present && r->prev.present)
-		return PATH_REMOVED;
-	if (!r->cur.present || !r->cur.entry || r->cur.layer != n)
-		return PATH_UNCHANGED;
-	if (!r->prev.entry)
-		return r->cur.entry->type == ENTRY_DIR ? PATH_UNCHANGED : PATH_MODIFIED;
-	return same_entry(r->prev.entry, r->cur.entry) ? PATH_UNCHANGED : PATH_MODIFIED;
-}
-
 struct frame {
 	uint32_t *children;
 	size_t n_children, next;
@@ -120,7 +96,7 @@ int view_walk(const struct image_model *m, size_t n, bool include_removed,
 						     .entry = f->cur.entry, .layer = f->cur.layer};
 			if (n == 0)
 				r->prev = (struct view_state){0};
-			r->status = status_of(r, n);
+			r->status = view_change(&r->prev, &r->cur, n);
 			bool keep = r->cur.present || (include_removed && r->status == PATH_REMOVED);
 			if (depth >= 2) {
 				stack[depth - 2].any_prev |= r->prev.present;
