@@ -20,6 +20,7 @@ test: test-deps
 
 # Build and run layerscope on an example image the test fixtures make.
 demo: all
+	@scripts/install-deps.sh demo
 	@scripts/demo.sh
 
 bench: all

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages layerscope needs to build and test. Idempotent and quick when
-# everything is already there. Usage: scripts/install-deps.sh [build|test]
+# everything is already there. Usage: scripts/install-deps.sh [build|demo|test]
 set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config
@@ -37,7 +37,8 @@ install() { # packages…; returns non-zero if apt-get fails
   $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# Build dependencies must install.
+# Build dependencies must install (the demo also needs what writes its example images).
+[ "${1:-build}" = demo ] && build_pkgs+=(python3 zstd tar)
 mapfile -t missing < <(missing_of "${build_pkgs[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
