@@ -166,13 +166,9 @@ int cmd_analyze(int argc, char **argv)
 	int opt, ret = EXIT_ERROR;
 
 	image_cli_init(&ic);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = image_cli_option(&ic, opt, optarg);
-		if (r < 0)
-			return EXIT_ERROR;
-		if (r > 0)
-			continue;
+	while ((opt = image_cli_getopt(&ic, argc, argv, "h", longopts)) != -1) {
 		switch (opt) {
+		case IMAGE_CLI_BAD: return EXIT_ERROR;
 		case 't':
 			if (!parse_u64(optarg, &top))
 				return usage_error("analyze", "--top: '%s' is not a whole number", optarg);

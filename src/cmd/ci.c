@@ -113,12 +113,9 @@ int cmd_ci(int argc, char **argv)
 	int opt, ret = EXIT_ERROR;
 
 	image_cli_init(&ic);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = image_cli_option(&ic, opt, optarg);
-		if (r < 0)
+	while ((opt = image_cli_getopt(&ic, argc, argv, "h", longopts)) != -1) {
+		if (opt == IMAGE_CLI_BAD)
 			return EXIT_ERROR;
-		if (r > 0)
-			continue;
 		if (opt >= OPT_RULE_BASE && opt < OPT_RULE_BASE + RULE_COUNT) {
 			if (n_flags == sizeof(flags) / sizeof(flags[0]))
 				return usage_error("ci", "too many rule flags");

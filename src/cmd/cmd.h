@@ -45,6 +45,11 @@ struct image_cli {
 void image_cli_init(struct image_cli *c);
 /* Handle one of the IMAGE_CLI options; returns 1 if handled, 0 if not ours, -1 on a bad value. */
 int image_cli_option(struct image_cli *c, int opt, const char *arg);
+/* getopt_long that handles the IMAGE_CLI options itself: returns the next option of the verb,
+ * -1 at the end, or IMAGE_CLI_BAD after printing why a value was refused. */
+#define IMAGE_CLI_BAD (IMAGE_CLI_OPTION_BASE - 1)
+int image_cli_getopt(struct image_cli *c, int argc, char **argv, const char *shortopts,
+		     const struct option *longopts);
 /* Open and read the whole image; prints the error and returns NULL on failure. */
 int image_cli_load(struct image_cli *c, const char *ref, struct image **img,
 		   struct image_model **model);

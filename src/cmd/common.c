@@ -54,6 +54,20 @@ int image_cli_option(struct image_cli *c, int opt, const char *arg)
 	return 1;
 }
 
+int image_cli_getopt(struct image_cli *c, int argc, char **argv, const char *shortopts,
+		     const struct option *longopts)
+{
+	int opt;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		int r = image_cli_option(c, opt, optarg);
+		if (r < 0)
+			return IMAGE_CLI_BAD;
+		if (r == 0)
+			return opt;
+	}
+	return -1;
+}
+
 int image_cli_load(struct image_cli *c, const char *ref, struct image **img,
 		   struct image_model **model)
 {

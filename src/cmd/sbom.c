@@ -71,13 +71,9 @@ int cmd_sbom(int argc, char **argv)
 	ls_error err = {{0}};
 
 	image_cli_init(&ic);
-	while ((opt = getopt_long(argc, argv, "hf:o:", longopts, NULL)) != -1) {
-		int r = image_cli_option(&ic, opt, optarg);
-		if (r < 0)
-			return EXIT_ERROR;
-		if (r > 0)
-			continue;
+	while ((opt = image_cli_getopt(&ic, argc, argv, "hf:o:", longopts)) != -1) {
 		switch (opt) {
+		case IMAGE_CLI_BAD: return EXIT_ERROR;
 		case 'f':
 			format = sbom_format_parse(optarg);
 			if (format < 0)

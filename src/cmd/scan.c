@@ -506,13 +506,9 @@ static int parse_args(struct scan_cli *c, struct image_cli *ic, int argc, char *
 	int opt;
 	c->format = "table";
 	c->vuln = true;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = image_cli_option(ic, opt, optarg);
-		if (r < 0)
-			return EXIT_ERROR;
-		if (r > 0)
-			continue;
+	while ((opt = image_cli_getopt(ic, argc, argv, "h", longopts)) != -1) {
 		switch (opt) {
+		case IMAGE_CLI_BAD: return EXIT_ERROR;
 		case 's':
 			if (parse_scanners(c, optarg) < 0)
 				return usage_error("scan", "--scanners takes vuln, secret or vuln,secret");

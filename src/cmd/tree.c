@@ -179,13 +179,9 @@ int cmd_tree(int argc, char **argv)
 	int opt;
 
 	image_cli_init(&ic);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = image_cli_option(&ic, opt, optarg);
-		if (r < 0)
-			return EXIT_ERROR;
-		if (r > 0)
-			continue;
+	while ((opt = image_cli_getopt(&ic, argc, argv, "h", longopts)) != -1) {
 		switch (opt) {
+		case IMAGE_CLI_BAD: return EXIT_ERROR;
 		case 'l':
 			if (!parse_u64(optarg, &layer))
 				return usage_error("tree", "--layer takes a layer index");

@@ -94,8 +94,9 @@ static size_t skip_double(const struct parser *p, size_t i)
 	return i < p->n ? i + 1 : i;
 }
 
-/* i is just after "$(" or "(": returns the index after the matching ')'. */
-static size_t skip_parens(const struct parser *p, size_t i)
+/* i is just after an opening `open` ("$(", "(" or "${"): returns the index after the matching
+ * `close`, skipping quotes, escapes and backticks inside. */
+static size_t skip_nested(const struct parser *p, size_t i, char open, char close)
 {
 	int depth = 1;
 	while (i < p->n) {
@@ -108,10 +109,10 @@ static size_t skip_parens(const struct parser *p, size_t i)
 			i = skip_double(p, i + 1);
 		} else if (c == '`') {
 			i = skip_backtick(p, i + 1);
-		} else if (c == '(') {
+		} else if (c == open) {
 			depth++;
 			i++;
-		} else if (c == ')') {
+		} else if (c == close) {
 			i++;
 			if (--depth == 0)
 				return i;
@@ -122,30 +123,9 @@ static size_t skip_parens(const struct parser *p, size_t i)
 	return i;
 }
 
-/* i is just after "${": returns the index after the matching '}'. */
-static size_t skip_braces(const struct parser *p, size_t i)
+static size_t skip_parens(const struct parser *p, size_t i)
 {
-	int depth = 1;
-	while (i < p->n) {
-		char c = p->t[i];
-		if (c == '\\' && i + 1 < p->n) {
-			i += 2;
-		} else if (c == '\'') {
-			i = skip_single(p, i + 1);
-		} else if (c == '"') {
-			i = skip_double(p, i + 1);
-		} else if (c == '{') {
-			depth++;
-			i++;
-		} else if (c == '}') {
-			i++;
-			if (--depth == 0)
-				return i;
-		} else {
-			i++;
-		}
-	}
-	return i;
+	return skip_nested(p, i, '(', ')');
 }
 
 /* i is just after an opening '`': returns the index after the closing one. */
@@ -191,7 +171,7 @@ static void read_dollar(struct parser *p, struct sbuf *w)
 		size_t inner_end = end > i + 2 && p->t[end - 1] == ')' ? end - 1 : end;
 		take_subst(p, w, i, end, i + 2, inner_end, !arith);
 	} else if (i + 1 < p->n && p->t[i + 1] == '{') {
-		take_subst(p, w, i, skip_braces(p, i + 2), 0, 0, false);
+		take_subst(p, w, i, skip_nested(p, i + 2, '{', '}'), 0, 0, false);
 	} else {
 		sb_putc(w, '$');
 		p->pos++;
