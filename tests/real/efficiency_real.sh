@@ -2,7 +2,9 @@
 # `layerscope analyze` on real images (tests/real/images.sh: buildah and dockerd builds):
 # reclaimable bytes and their attribution against an independent overlay replay of the
 # docker-archive tars in Python; the same figures from every transport of an image; and the
-# waste the Dockerfiles make on purpose, to the byte (files of known sizes).
+# waste the Dockerfiles make on purpose, to the byte (files of known sizes): a chmod, an
+# overwrite, deletions, an opaque directory, apt lists removed later or left, duplicate content,
+# a secret deleted later (with `ci --forbiddenPaths` and `scan --scanners secret`).
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/real/images.sh"
 
@@ -29,65 +31,29 @@ print(json.dumps([d["image"]["sizeBytes"], d["image"]["inefficientBytes"], d["im
   sorted([a["addedBy"]["layer"], a["removedBy"]["layer"], a["kind"], a["bytes"], a["files"]] for a in l["attribution"])]))'
 }
 
-# The overlay replay: per layer in tar order, whiteouts and opaque markers hide lower
-# entries, a new entry hides the one it replaces (and a non-directory everything below it).
-replay() {
-	python3 - "$1" <<'PY'
-import json, posixpath, sys, tarfile, collections
-arc = tarfile.open(sys.argv[1])
-manifest = json.load(arc.extractfile("manifest.json"))[0]
-def norm(n):
-    return "/".join(p for p in n.split("/") if p not in ("", "."))
-def parent(p):
-    return p.rsplit("/", 1)[0] if "/" in p else ""
-visible = {}                       # path -> (layer, size, isfile)
-kids = collections.defaultdict(set)  # dir path -> child paths ever added
-stored = 0
-pairs = collections.Counter()
-def drop(p, layer):
-    l, size, isfile = visible.pop(p)
-    if isfile:
-        pairs[(l, layer)] += size
-def hide_tree(p, layer, lower_than, include_self):
-    if include_self and p in visible and (lower_than is None or visible[p][0] < lower_than):
-        drop(p, layer)
-    for c in list(kids.get(p, ())):
-        hide_tree(c, layer, lower_than, True)
-for idx, name in enumerate(manifest["Layers"]):
-    member = arc.getmember(name)
-    while member.issym():  # docker save stores an identical layer once, as a symlink
-        member = arc.getmember(posixpath.normpath(posixpath.join(posixpath.dirname(member.name), member.linkname)))
-    with tarfile.open(fileobj=arc.extractfile(member)) as t:
-        for e in t:
-            p = norm(e.name)
-            if not p:
-                continue
-            base = p.rsplit("/", 1)[-1]
-            if base == ".wh..wh..opq":
-                hide_tree(parent(p), idx, idx, False)
-            elif base.startswith(".wh..wh."):
-                pass
-            elif base.startswith(".wh."):
-                hide_tree((parent(p) + "/" if parent(p) else "") + base[4:], idx, None, True)
-            else:
-                if e.isfile():
-                    stored += e.size
-                if not e.isdir():
-                    hide_tree(p, idx, idx, False)
-                if p in visible:
-                    drop(p, idx)
-                visible[p] = (idx, e.size if e.isfile() else 0, e.isfile())
-                kids[parent(p)].add(p)
-print(json.dumps([stored, sum(pairs.values()), sorted([a, b, n] for (a, b), n in pairs.items())]))
-PY
+# cache_file KIND ARG: where the figures of KIND for ARG are kept during this run.
+cache_file() { printf '%s/%s.%s.json' "$TMP" "$1" "$(printf '%s' "$2" | sha256sum | cut -c1-16)"; }
+# The overlay replay of a docker-archive (tests/real/overlay_replay.py, independent of
+# layerscope), cached: stored and reclaimable bytes, who added and who hid each copy and how,
+# the final filesystem, its duplicate content.
+replay_json() {
+	local out
+	out=$(cache_file replay "$1")
+	[ -s "$out" ] || python3 "$SRC/tests/real/overlay_replay.py" "$1" >"$out"
+	cat "$out"
 }
-ours_pairs() {
-	"$LS" analyze --json - "$1" | python3 -c '
-import json, sys, collections
-l = json.load(sys.stdin)["layerscope"]
-pairs = collections.Counter()
-for a in l["attribution"]: pairs[(a["addedBy"]["layer"], a["removedBy"]["layer"])] += a["bytes"]
-print(json.dumps([l["storedFileBytes"], l["reclaimableBytes"], sorted([a, b, n] for (a, b), n in pairs.items())]))'
+# layerscope's JSON object for IMAGE, cached (analyze --json takes seconds on Debian images).
+ours_json() {
+	local out
+	out=$(cache_file ours "$1")
+	[ -s "$out" ] || "$LS" analyze --json - "$1" | jq -c .layerscope >"$out"
+	cat "$out"
+}
+# stored and reclaimable bytes, [added, hidden-by, kind, bytes, files] groups: replay and ours.
+replay() { replay_json "$1" | jq -c '[.stored, .reclaimable, (.groups | sort)]'; }
+ours_groups() {
+	ours_json "$1" | jq -c '[.storedFileBytes, .reclaimableBytes,
+		([.attribution[] | [.addedBy.layer, .removedBy.layer, .kind, .bytes, .files]] | sort)]'
 }
 
 for name in $(cut -f1 "$D/images.tsv" | sort -u); do
@@ -103,19 +69,124 @@ for name in $(cut -f1 "$D/images.tsv" | sort -u); do
 			check_eq "$name: $transport gives the figures of the first transport" "$first" "$s"
 		fi
 		if [ "$transport" = docker-archive ] && [ "${path##*/}" = docker-archive.tar ]; then
-			check_eq "$name: reclaimable bytes and (added, hidden-by) layers = overlay replay" \
-				"$(replay "$D/$path")" "$(ours_pairs "$ref")"
+			check_eq "$name: reclaimable bytes by (added, hidden-by, kind) = overlay replay" \
+				"$(replay "$D/$path")" "$(ours_groups "$ref")"
 		fi
 	done <"$D/images.tsv"
 done
 
 # What the Dockerfiles make on purpose (sizes from the Dockerfiles).
 attr() { # IMAGE PATH: "added removed kind size" of the stored copies of PATH
-	"$LS" analyze --json - "$1" | python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["layerscope"]["reclaimable"]:
-    if r["path"] == sys.argv[1]: print(r["addedBy"], r["removedBy"], r["kind"], r["sizeBytes"])' "$2"
+	ours_json "$1" | jq -r --arg p "$2" \
+		'.reclaimable[] | select(.path == $p) | "\(.addedBy) \(.removedBy) \(.kind) \(.sizeBytes)"'
 }
+# group IMAGE ADDED REMOVED: "kind bytes files | added-by command | removed-by command"
+group() {
+	ours_json "$1" | jq -r --argjson a "$2" --argjson r "$3" '.attribution[]
+		| select(.addedBy.layer == $a and .removedBy.layer == $r)
+		| "\(.kind) \(.bytes) \(.files) | \(.addedBy.command) | \(.removedBy.command)"'
+}
+# advice IMAGE KIND TEXT-PREFIX: "bytes<TAB>text" of the advice of KIND whose text starts so.
+advice() {
+	ours_json "$1" | jq -r --arg k "$2" --arg t "$3" \
+		'.advice[] | select(.kind == $k and (.text | startswith($t))) | "\(.bytes)\t\(.text)"'
+}
+# layer_files TAR LAYER PREFIX: "files bytes" of the regular files under PREFIX in that layer's
+# tar; empty ones (apt's lock) hold no bytes and are not reclaimable files.
+layer_files() {
+	python3 -c '
+import json, sys, tarfile
+arc = tarfile.open(sys.argv[1])
+name = json.load(arc.extractfile("manifest.json"))[0]["Layers"][int(sys.argv[2])]
+with tarfile.open(fileobj=arc.extractfile(name)) as t:
+    sizes = [e.size for e in t if e.isfile() and e.size and e.name.removeprefix("./").startswith(sys.argv[3])]
+print(len(sizes), sum(sizes))' "$@"
+}
+# printed TEXT FILE: FILE has the (non-empty) line part TEXT.
+printed() { [ -n "$1" ] && grep -qF -- "$1" "$2"; }
+# replay_query TAR JQ-FILTER: a figure of the overlay replay.
+replay_query() { replay_json "$1" | jq -r "$2"; }
+
+# debian-waste (tests/real/dockerfiles/debian-waste/Dockerfile), layer by layer: 1 apt-get
+# update, 2 rm -rf the lists, 3 COPY a key and a .env, 4 rm them, 5 three copies of 256 KiB,
+# 6 a fourth copy, 7 apt-get update again (lists left in the final image). Expected figures
+# come from the tars (sizes, the overlay replay) and the Dockerfile, never from layerscope.
+check_waste_image() {
+	local tar=$1 img=$2 hist1 hist2 hist3 hist4 lists files bytes want got key env
+	hist1=$(replay_query "$tar" '.history[1]')
+	hist2=$(replay_query "$tar" '.history[2]')
+	hist3=$(replay_query "$tar" '.history[3]')
+	hist4=$(replay_query "$tar" '.history[4]')
+	check_eq "debian-waste: history (layers 2 and 4 as the Dockerfile says)" \
+		"rm -rf /var/lib/apt/lists/* | rm -rf /root/.ssh/id_rsa /root/.env" "$hist2 | $hist4"
+
+	# a) apt lists written by layer 1 and deleted by layer 2; lists left by layer 7.
+	lists=$(replay_query "$tar" '[.visible[] | .[0] | select(startswith("/var/lib/apt/lists/")) | split("/")[-1]] | join(" ")')
+	if [[ $lists == *_InRelease* && $lists == *_Packages* ]]; then
+		ok "debian-waste: apt lists from a real apt-get update ($lists)"
+	else
+		not_ok "debian-waste: apt lists from a real apt-get update"
+		diag "lists in the final image: $lists"
+	fi
+	read -r files bytes <<<"$(layer_files "$tar" 1 var/lib/apt/lists/)"
+	check_eq "debian-waste: apt lists of layer 1 deleted by layer 2, to the byte, with both commands" \
+		"deleted $bytes $files | $hist1 | $hist2" "$(group "$img" 1 2)"
+	got=$(advice "$img" one-run "$files files (")
+	check_eq "debian-waste: advice 'do both in one RUN' with the bytes of the lists" "$bytes" "${got%%$'\t'*}"
+	case $got in
+	*"added by layer 1 (\`sed -i "*") and removed by layer 2 (\`rm -rf /var/lib/apt/lists/*\`): do both in one RUN"*)
+		ok "debian-waste: the advice names both layers and commands" ;;
+	*) not_ok "debian-waste: the advice names both layers and commands"; diag "advice: $got" ;;
+	esac
+	"$LS" analyze "$img" >"$TMP/waste.txt"
+	check "debian-waste: analyze prints the one-RUN advice" printed "${got#*$'\t'}" "$TMP/waste.txt"
+	want=$(replay_query "$tar" '[.visible[] | select(.[0] | startswith("/var/lib/apt/lists/")) | .[2]] | add')
+	got=$(advice "$img" cache "apt package lists left in the final image (/var/lib/apt/lists, ")
+	check_eq "debian-waste: advice on the apt lists left by layer 7, with their bytes" "$want" "${got%%$'\t'*}"
+	check "debian-waste: analyze prints the apt-lists advice" printed "${got#*$'\t'}" "$TMP/waste.txt"
+	want=$(replay_query "$tar" '[.visible[] | select(.[0] | startswith("/var/cache/apt/")) | .[2]] | add')
+	got=$(advice "$img" cache "apt package cache left in the final image (/var/cache/apt, ")
+	check_eq "debian-waste: advice on apt's pkgcache left in the final image" "$want" "${got%%$'\t'*}"
+
+	# b) duplicated content: /opt/dup/{a,b,c}.bin in layer 5, /srv/copy/d.bin in layer 6.
+	check_eq "debian-waste: the copies are in layers 5, 5, 5 and 6" "5 5 5 6" \
+		"$(replay_query "$tar" '[.visible[] | select(.[0] | test("^/(opt/dup|srv/copy)/")) | .[1]] | sort | map(tostring) | join(" ")')"
+	check_eq "debian-waste: duplicate bytes and files of the final filesystem = the replay" \
+		"$(replay_query "$tar" '"\(.duplicates.bytes) \(.duplicates.files)"')" \
+		"$(ours_json "$img" | jq -r '"\(.duplicateBytes) \(.duplicateFiles)"')"
+	check_eq "debian-waste: the 256 KiB content: 4 copies, a dedup saves 3 x 262144 bytes" \
+		'[262144,4,786432,["/opt/dup/a.bin","/opt/dup/b.bin","/opt/dup/c.bin","/srv/copy/d.bin"]]' \
+		"$(ours_json "$img" | jq -c '.duplicates[] | select(.paths | index("/opt/dup/a.bin")) | [.sizeBytes, .copies, .savedBytes, (.paths | sort)]')"
+	check_eq "debian-waste: duplicate-content advice with the replay's bytes" \
+		"$(replay_query "$tar" .duplicates.bytes)" "$(advice "$img" duplicates "" | cut -f1)"
+
+	# c) a private key and a .env copied by layer 3 and deleted by layer 4: still stored.
+	key=$(wc -c <"$SRC/tests/real/dockerfiles/debian-waste/secrets/.ssh/id_rsa")
+	env=$(wc -c <"$SRC/tests/real/dockerfiles/debian-waste/secrets/.env")
+	check_eq "debian-waste: the key is reclaimable (layer 3, deleted by layer 4)" "3 4 deleted $key" "$(attr "$img" /root/.ssh/id_rsa)"
+	check_eq "debian-waste: the .env is reclaimable (layer 3, deleted by layer 4)" "3 4 deleted $env" "$(attr "$img" /root/.env)"
+	check_eq "debian-waste: layer 3's COPY deleted by layer 4, to the byte" \
+		"deleted $((key + env)) 2 | $hist3 | $hist4" "$(group "$img" 3 4)"
+	check_exit "debian-waste: ci passes without forbiddenPaths" 0 \
+		"$LS" ci --quiet --lowestEfficiency disabled --highestUserWastedPercent disabled "$img"
+	check_exit "debian-waste: ci with forbiddenPaths **/id_rsa,**/.env exits 1" 1 \
+		"$LS" ci --quiet --lowestEfficiency disabled --highestUserWastedPercent disabled \
+		--forbiddenPaths '**/id_rsa,**/.env' "$img"
+	cp "$TMP/out" "$TMP/ci-secrets.txt"
+	check "debian-waste: ci names the layer holding each secret and the layer that deleted it" grep -qF \
+		'FAIL  forbiddenPaths (2 forbidden paths: /root/.env (layer 3, deleted by layer 4, still stored), /root/.ssh/id_rsa (layer 3, deleted by layer 4, still stored))' \
+		"$TMP/ci-secrets.txt"
+	"$LS" ci --format json --lowestEfficiency disabled --highestUserWastedPercent disabled \
+		--forbiddenPaths '**/id_rsa,**/.env' "$img" 2>/dev/null >"$TMP/ci-secrets.json"
+	check_eq "debian-waste: ci --format json: each secret with its layer, command and deleter" \
+		"[[\"/root/.env\",3,$(jq -Rc . <<<"$hist3"),false,4,\"deleted\"],[\"/root/.ssh/id_rsa\",3,$(jq -Rc . <<<"$hist3"),false,4,\"deleted\"]] false" \
+		"$(jq -c '[.forbiddenPaths[] | [.path, .layer, .command, .visible, .hiddenBy, .hiddenHow]] | sort' "$TMP/ci-secrets.json") $(jq .pass "$TMP/ci-secrets.json")"
+	"$LS" scan --scanners secret --format json "$img" >"$TMP/secrets.json"
+	check_eq "debian-waste: scan --scanners secret: both secrets, in layer 3, deleted in layer 4" \
+		'[["env-password","/root/.env",3,false,4],["private-key","/root/.ssh/id_rsa",3,false,4]]' \
+		"$(jq -c '[.secrets[] | [.ruleId, .path, .layer, .inFinalFilesystem, .removedInLayer]] | sort' "$TMP/secrets.json")"
+}
+
 B=docker-archive:$D/busybox-edits/docker-archive.tar
 if grep -q '^busybox-edits	docker-archive' "$D/images.tsv"; then
 	check_eq "busybox-edits: 5 MiB of zeros rewritten by the append" "2 3 overwritten 5242880" "$(attr "$B" /data/big-zero)"
@@ -141,5 +212,11 @@ if grep -q '^debian-edits	docker-archive' "$D/images.tsv"; then
 	check_eq "debian-edits: ci names the layer holding a deleted path" "1" \
 		"$(grep -c 'forbiddenPaths (1 forbidden path: /opt/zero.bin (layer 4, deleted by layer 5, still stored))' "$TMP/ci.txt")"
 	check "debian-edits: reclaimable rule fails over 20MB" grep -q 'FAIL  highestReclaimableBytes (too many reclaimable bytes (reclaimable-bytes=20534313 > threshold=20000000))' "$TMP/ci.txt"
+fi
+W=docker-archive:$D/debian-waste/docker-archive.tar
+if grep -q '^debian-waste	docker-archive' "$D/images.tsv"; then
+	check_waste_image "$D/debian-waste/docker-archive.tar" "$W"
+else
+	skip "REAL IMAGE PART SKIPPED: debian-waste ($(grep -m1 debian "$D/skipped.txt"))"
 fi
 done_testing

@@ -13,6 +13,8 @@
 #   localhost/ls-debian   one layer: debootstrap --variant=minbase bookworm
 #   busybox-edits, debian-edits   buildah build (vfs, chroot isolation, --layers) of
 #       tests/real/dockerfiles/NAME/Dockerfile on those bases
+#   debian-waste          the same, each kind of waste on purpose (a real apt-get update);
+#                         exported as docker-archive only
 #   docker-opaque         built and saved by a real dockerd (overlay2, legacy builder); also
 #                         docker-archive-multi.tar, one `docker save` of two images
 #   multi-arch            an OCI image index: busybox-edits + a one-file image for another arch
@@ -152,16 +154,19 @@ _build_debian_base() {
 
 _phase() { echo "images.sh: [$SECONDS s] $*" >&2; }
 
-# Export localhost/$1 to every transport under $_OUT/$1 and list them in images.tsv.
+# Export localhost/$1 to every transport under $_OUT/$1 and list them in images.tsv;
+# with --docker-archive-only, to that one (an image only its waste is tested on).
 _export_buildah_image() {
 	local name=$1 d=$_OUT/$1
 	mkdir -p "$d"
-	_bah push --quiet "localhost/$name" "docker-archive:$d/docker-archive.tar:localhost/$name:latest" &&
-		_bah push --quiet "localhost/$name" "oci-archive:$d/oci-archive.tar:latest" &&
+	_bah push --quiet "localhost/$name" "docker-archive:$d/docker-archive.tar:localhost/$name:latest" ||
+		return 1
+	printf '%s\tdocker-archive\t%s\n' "$name" "$name/docker-archive.tar" >>"$_OUT/images.tsv"
+	[ "${2:-}" = --docker-archive-only ] && return 0
+	_bah push --quiet "localhost/$name" "oci-archive:$d/oci-archive.tar:latest" &&
 		_bah push --quiet --compression-format zstd "localhost/$name" "oci:$d/oci-zstd:latest" || return 1
-	printf '%s\tdocker-archive\t%s\n%s\toci-archive\t%s\n%s\toci\t%s\n' \
-		"$name" "$name/docker-archive.tar" "$name" "$name/oci-archive.tar" "$name" "$name/oci-zstd" \
-		>>"$_OUT/images.tsv"
+	printf '%s\toci-archive\t%s\n%s\toci\t%s\n' \
+		"$name" "$name/oci-archive.tar" "$name" "$name/oci-zstd" >>"$_OUT/images.tsv"
 	# zstd:chunked (zstd frames per file plus a skippable-frame table of contents).
 	if [ "$name" = busybox-edits ]; then
 		_bah push --quiet --compression-format zstd:chunked "localhost/$name" "oci:$d/oci-chunked:latest" || return 1
@@ -390,6 +395,9 @@ _real_images_build() {
 			echo "debian-edits build or export failed" >&2
 			return 1
 		fi
+		_build_dockerfile debian-waste && _export_buildah_image debian-waste --docker-archive-only &&
+			_save_rootfs_listing debian-waste ||
+			{ echo "debian-waste build or export failed" >&2; return 1; }
 	else
 		echo "debian-edits: debootstrap failed (no Debian mirror reachable?)" >>"$_OUT/skipped.txt"
 	fi
