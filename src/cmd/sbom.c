@@ -1,5 +1,5 @@
 /* layerscope sbom IMAGE: the package inventory (OS and language packages, the layer that
- * introduced each), as a table, layerscope JSON, CycloneDX 1.5 or SPDX 2.3. */
+ * introduced each), as a table, layerscope JSON, CycloneDX 1.5, SPDX 2.3 or SPDX 3.0.1. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,11 +10,12 @@
 #include "pkg/sbom_format.h"
 
 static const char *sbom_help =
-	"Usage: layerscope sbom [--format table|json|cyclonedx|spdx] [-o FILE] IMAGE\n\n"
+	"Usage: layerscope sbom [--format table|json|cyclonedx|spdx|spdx3] [-o FILE] IMAGE\n\n"
 	"List every package in the image's final filesystem: dpkg, apk and rpm databases, npm,\n"
 	"Python, Go binaries, Java archives, Ruby gems, cargo-auditable binaries; with the\n"
 	"layer that introduced each version. Nothing is extracted to disk.\n\n"
-	"  -f, --format FORMAT    table (default), json, cyclonedx (1.5 JSON), spdx (2.3 JSON)\n"
+	"  -f, --format FORMAT    table (default), json, cyclonedx (1.5 JSON), spdx (2.3 JSON),\n"
+	"                         spdx3 (3.0.1 JSON-LD)\n"
 	"  -o, --output FILE      write there instead of standard output\n"
 	"Warnings about unreadable package files go to stderr; the rest is still listed.\n";
 
@@ -34,6 +35,7 @@ static int write_output(const char *path, int format, const struct image *img,
 	case SBOM_JSON: doc = sbom_json(img, inv); break;
 	case SBOM_CYCLONEDX: doc = sbom_cyclonedx(img, inv, now); break;
 	case SBOM_SPDX: doc = sbom_spdx(img, inv, now); break;
+	case SBOM_SPDX3: doc = sbom_spdx3(img, inv, now); break;
 	}
 	if (doc) {
 		json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -78,6 +78,36 @@ check_exit "-o writes a file" 0 "$LS" sbom -f cyclonedx -o "$TMP/c.json" "$FX/ap
 check_eq "cyclonedx specVersion" "1.5" "$(jq -r .specVersion "$TMP/c.json")"
 check_exit "spdx" 0 "$LS" sbom --format spdx-json "$FX/apk.tar"
 check_eq "spdx version" "SPDX-2.3" "$(jq -r .spdxVersion "$TMP/out")"
+# SPDX 3.0.1 JSON-LD: the shape (the official schema validates it in tests/real/sbom_schema.sh).
+check_exit "spdx3" 0 "$LS" sbom --format spdx3 -o "$TMP/s3.json" "$FX/layers.tar"
+j=$TMP/s3.json
+g() { jq -r "$1" "$j"; }
+check_eq "spdx3: @context" "https://spdx.org/rdf/3.0.1/spdx-context.jsonld" "$(g '."@context"')"
+check_eq "spdx3: one CreationInfo, spec 3.0.1, UTC time" "1 3.0.1 true" \
+	"$(g '[."@graph"[] | select(.type == "CreationInfo")] | "\(length) \(.[0].specVersion) \(.[0].created | test("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$"))"')"
+check_eq "spdx3: every element has a unique spdxId and the CreationInfo" "true" \
+	"$(g '[."@graph"[] | select(.type != "CreationInfo")] | (map(.spdxId) | unique | length) == length and all(.creationInfo == "_:creationinfo")')"
+check_eq "spdx3: every reference names an element of the graph" "" \
+	"$(g '[."@graph"[] | .spdxId // empty] as $ids | ."@graph"[] | (.createdBy, .createdUsing, .rootElement, .element, .to, [.from]) | arrays | .[] | select(. != null and (. as $r | $ids | index($r) | not))')"
+check_eq "spdx3: created by a SoftwareAgent, using the Tool" "SoftwareAgent Tool" \
+	"$(g '."@graph" as $gr | ."@graph"[0] | [(.createdBy[0], .createdUsing[0]) as $r | $gr[] | select(.spdxId == $r) | .type] | join(" ")')"
+check_eq "spdx3: document -> sbom -> container image" "software_Sbom container" \
+	"$(g '."@graph" as $gr | ($gr[] | select(.type == "SpdxDocument") | .rootElement[0]) as $s | ($gr[] | select(.spdxId == $s)) as $sbom | ($gr[] | select(.spdxId == $sbom.rootElement[0])) as $img | "\($sbom.type) \($img.software_primaryPurpose)"')"
+check_eq "spdx3: the packages (name, version, purl) are the inventory's" \
+	"$(jq -r '.packages[] | "\(.name) \(.version) \(.purl)"' "$TMP/layers.json" | LC_ALL=C sort)" \
+	"$(g '."@graph"[] | select(.type == "software_Package" and .software_primaryPurpose == "library") | "\(.name) \(.software_packageVersion) \(.software_packageUrl)"' | LC_ALL=C sort)"
+check_eq "spdx3: the purl is also an externalIdentifier" "true" \
+	"$(g '[."@graph"[] | select(.software_packageUrl) | .externalIdentifier[0] == {type: "ExternalIdentifier", externalIdentifierType: "packageUrl", identifier: .software_packageUrl}] | all')"
+check_eq "spdx3: the image contains the OS and every package" "$(($(jq '.packages | length' "$TMP/layers.json") + 1))" \
+	"$(g '[."@graph"[] | select(.type == "Relationship" and .relationshipType == "contains")] | .[0].to | length')"
+check_eq "spdx3: declared licence (rack: MIT) through hasDeclaredLicense" "MIT" \
+	"$(g '."@graph" as $gr | ($gr[] | select(.name == "rack") | .spdxId) as $p | $gr[] | select(.type == "Relationship" and .relationshipType == "hasDeclaredLicense" and .from == $p) | .to[0] as $l | $gr[] | select(.spdxId == $l) | .simplelicensing_licenseExpression')"
+check_eq "spdx3: one element per distinct licence expression" "true" \
+	"$(g '[."@graph"[] | select(.type == "simplelicensing_LicenseExpression") | .simplelicensing_licenseExpression] | length == (unique | length)')"
+check_eq "spdx3: layer and command as properties (left-pad)" "2 npm install" \
+	"$(g '."@graph"[] | select(.name == "left-pad") | .extension[0].extension_cdxProperty | map({key: .extension_cdxPropName, value: .extension_cdxPropValue}) | from_entries | "\(."layerscope:layer") \(."layerscope:layer:command")"')"
+check_exit "spdx3-json is an alias" 0 "$LS" sbom --format spdx3-json "$FX/apk.tar"
+check_eq "spdx3-json: JSON-LD" "https://spdx.org/rdf/3.0.1/spdx-context.jsonld" "$(jq -r '."@context"' "$TMP/out")"
 check_exit "--help exits 0" 0 "$LS" sbom --help
 check_exit "unknown format is a usage error" 2 "$LS" sbom --format xml "$FX/apk.tar"
 check_exit "no image is a usage error" 2 "$LS" sbom

@@ -1,8 +1,11 @@
 // Validate layerscope SBOMs: CycloneDX 1.5 JSON against the official schema shipped by
-// @cyclonedx/cyclonedx-library (res/schema/), with ajv; SPDX 2.3 JSON against the required
-// fields of the SPDX 2.3 specification (no npm package ships the 2.3 JSON schema: see
-// docs/sbom.md) and every declared licence through spdx-expression-parse.
-// Usage: node sbom_validate.js TOOLS_DIR cyclonedx|spdx FILE...   (prints one line per file)
+// @cyclonedx/cyclonedx-library (res/schema/), with ajv; SPDX 3.0.1 JSON-LD against the
+// official SPDX 3.0.1 JSON schema (draft 2020-12) that @cyclonedx/cdxgen ships as
+// data/spdx-export.schema.json (copied to TOOLS_DIR/spdx3/ by sbom_schema.sh), with ajv's
+// draft 2020-12 validator; SPDX 2.3 JSON against the required fields of the SPDX 2.3
+// specification (no npm package ships the 2.3 JSON schema: see docs/sbom.md) and every
+// declared licence through spdx-expression-parse.
+// Usage: node sbom_validate.js TOOLS_DIR cyclonedx|spdx|spdx3 FILE...   (one line per file)
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -37,6 +40,29 @@ if (kind === 'cyclonedx') {
     const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
     const ok = validate(doc);
     report(f, ok ? [] : validate.errors.map((e) => `${e.instancePath} ${e.message}`));
+  }
+} else if (kind === 'spdx3') {
+  const Ajv2020 = req('ajv/dist/2020').default;
+  const addFormats = req('ajv-formats').default;
+  const schema = JSON.parse(fs.readFileSync(path.join(tools, 'spdx3/spdx-export.schema.json'), 'utf8'));
+  // Make sure this is the schema we mean: a newer cdxgen may ship another SPDX version.
+  const context = ((schema.properties || {})['@context'] || {}).const;
+  if (schema.$schema !== 'https://json-schema.org/draft/2020-12/schema' ||
+      context !== 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld') {
+    console.log(`FAIL: not the SPDX 3.0.1 draft 2020-12 schema ($schema ${schema.$schema}, @context ${context})`);
+    process.exit(1);
+  }
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  for (const f of files) {
+    const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const ok = validate(doc);
+    // With anyOf over every class, the most specific messages are the deepest ones.
+    const errors = ok ? [] : validate.errors
+      .sort((a, b) => b.instancePath.length - a.instancePath.length)
+      .map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    report(f, errors);
   }
 } else {
   const parse = req('spdx-expression-parse');

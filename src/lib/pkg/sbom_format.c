@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pkg/sbom_internal.h"
 #include "util/digest.h"
 #include "util/mem.h"
 
@@ -17,10 +18,12 @@ int sbom_format_parse(const char *s)
 		return SBOM_CYCLONEDX;
 	if (!strcmp(s, "spdx") || !strcmp(s, "spdx-json"))
 		return SBOM_SPDX;
+	if (!strcmp(s, "spdx3") || !strcmp(s, "spdx3-json"))
+		return SBOM_SPDX3;
 	return -1;
 }
 
-static const char *layer_command(const struct image *img, int layer)
+const char *sbom_layer_command(const struct image *img, int layer)
 {
 	if (layer < 0 || (size_t)layer >= img->n_layers || !img->layers[layer].command)
 		return "";
@@ -36,7 +39,7 @@ static json_t *string_array(char *const *v, size_t n)
 }
 
 /* jansson refuses invalid UTF-8; package metadata is not always valid. */
-static json_t *jstr(const char *s)
+json_t *sbom_jstr(const char *s)
 {
 	json_t *j = json_string(s ? s : "");
 	if (!j) {
@@ -53,36 +56,38 @@ static json_t *jstr(const char *s)
 json_t *sbom_json(const struct image *img, const struct inventory *inv)
 {
 	json_t *root = json_object(), *os = json_object(), *pkgs = json_array();
-	json_object_set_new(os, "id", jstr(inv->os.id));
-	json_object_set_new(os, "version", jstr(inv->os.version));
-	json_object_set_new(os, "osvEcosystem", jstr(inv->os.osv));
+	json_object_set_new(os, "id", sbom_jstr(inv->os.id));
+	json_object_set_new(os, "version", sbom_jstr(inv->os.version));
+	json_object_set_new(os, "osvEcosystem", sbom_jstr(inv->os.osv));
 	if (inv->os.name)
-		json_object_set_new(os, "name", jstr(inv->os.name));
+		json_object_set_new(os, "name", sbom_jstr(inv->os.name));
 	for (size_t i = 0; i < inv->pkgs.n; i++) {
 		const struct package *p = &inv->pkgs.items[i];
 		json_t *j = json_object(), *loc = json_array();
-		json_object_set_new(j, "name", jstr(p->name));
-		json_object_set_new(j, "version", jstr(p->version));
+		json_object_set_new(j, "name", sbom_jstr(p->name));
+		json_object_set_new(j, "version", sbom_jstr(p->version));
 		json_object_set_new(j, "type", json_string(pkg_type_name(p->type)));
-		json_object_set_new(j, "purl", jstr(p->purl));
-		json_object_set_new(j, "sourceName", jstr(p->source_name ? p->source_name : p->name));
+		json_object_set_new(j, "purl", sbom_jstr(p->purl));
+		json_object_set_new(j, "sourceName",
+				    sbom_jstr(p->source_name ? p->source_name : p->name));
 		json_object_set_new(j, "sourceVersion",
-				    jstr(p->source_version ? p->source_version : p->version));
+				    sbom_jstr(p->source_version ? p->source_version : p->version));
 		json_object_set_new(j, "licenses", string_array(p->licenses, p->n_licenses));
 		json_object_set_new(j, "layer", json_integer(p->layer));
-		json_object_set_new(j, "layerCommand", jstr(layer_command(img, p->layer)));
+		json_object_set_new(j, "layerCommand",
+				    sbom_jstr(sbom_layer_command(img, p->layer)));
 		json_object_set_new(j, "ownedByOsPackage", json_boolean(p->owned_by_os));
 		if (p->location)
-			json_array_append_new(loc, jstr(p->location));
+			json_array_append_new(loc, sbom_jstr(p->location));
 		json_object_set_new(j, "locations", loc);
 		if (p->arch)
-			json_object_set_new(j, "arch", jstr(p->arch));
+			json_object_set_new(j, "arch", sbom_jstr(p->arch));
 		if (p->epoch)
-			json_object_set_new(j, "epoch", jstr(p->epoch));
+			json_object_set_new(j, "epoch", sbom_jstr(p->epoch));
 		if (p->namespace_)
-			json_object_set_new(j, "group", jstr(p->namespace_));
+			json_object_set_new(j, "group", sbom_jstr(p->namespace_));
 		if (p->extra)
-			json_object_set_new(j, "goVersion", jstr(p->extra));
+			json_object_set_new(j, "goVersion", sbom_jstr(p->extra));
 		json_object_set_new(j, "files", string_array(p->files, p->n_files));
 		json_array_append_new(pkgs, j);
 	}
@@ -94,7 +99,7 @@ json_t *sbom_json(const struct image *img, const struct inventory *inv)
 	return root;
 }
 
-static void iso_time(long long now, char out[32])
+void sbom_iso_time(long long now, char out[32])
 {
 	time_t t = (time_t)now;
 	struct tm tm;
@@ -102,8 +107,7 @@ static void iso_time(long long now, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* A stable UUID (version 4 layout) from the image id and the time, for serial numbers. */
-static void make_uuid(const struct image *img, long long now, char out[37])
+void sbom_uuid(const struct image *img, long long now, char out[37])
 {
 	char d[DIGEST_STR_MAX];
 	char *seed = xasprintf("%s %lld", img->config_digest ? img->config_digest : "", now);
@@ -114,22 +118,39 @@ static void make_uuid(const struct image *img, long long now, char out[37])
 	snprintf(out, 37, "%.8s-%.4s-4%.3s-8%.3s-%.12s", h, h + 8, h + 13, h + 17, h + 20);
 }
 
-static bool is_os_type(enum pkg_type t)
-{
-	return pkg_type_is_os(t);
-}
-
 static json_t *cdx_property(const char *name, const char *value)
 {
-	return json_pack("{s:s, s:o}", "name", name, "value", jstr(value));
+	return json_pack("{s:s, s:o}", "name", name, "value", sbom_jstr(value));
+}
+
+json_t *sbom_package_properties(const struct image *img, const struct package *p)
+{
+	json_t *props = json_array();
+	char layer[32];
+	snprintf(layer, sizeof(layer), "%d", p->layer);
+	json_array_append_new(props, cdx_property("layerscope:package:type", pkg_type_name(p->type)));
+	json_array_append_new(props, cdx_property("layerscope:layer", layer));
+	json_array_append_new(props, cdx_property("layerscope:layer:command",
+						  sbom_layer_command(img, p->layer)));
+	if (p->source_name)
+		json_array_append_new(props, cdx_property("layerscope:source:name", p->source_name));
+	if (p->source_version)
+		json_array_append_new(props,
+				      cdx_property("layerscope:source:version", p->source_version));
+	if (!pkg_type_is_os(p->type))
+		json_array_append_new(props, cdx_property("layerscope:ownedByOsPackage",
+							  p->owned_by_os ? "true" : "false"));
+	if (p->location)
+		json_array_append_new(props, cdx_property("layerscope:location", p->location));
+	return props;
 }
 
 json_t *sbom_cyclonedx(const struct image *img, const struct inventory *inv, long long now)
 {
 	char ts[32], uuid[37], num[32];
 	json_t *root = json_object(), *meta = json_object(), *comps = json_array();
-	iso_time(now, ts);
-	make_uuid(img, now, uuid);
+	sbom_iso_time(now, ts);
+	sbom_uuid(img, now, uuid);
 	json_object_set_new(root, "bomFormat", json_string("CycloneDX"));
 	json_object_set_new(root, "specVersion", json_string("1.5"));
 	json_object_set_new(root, "serialNumber", json_sprintf("urn:uuid:%s", uuid));
@@ -140,53 +161,36 @@ json_t *sbom_cyclonedx(const struct image *img, const struct inventory *inv, lon
 						     LS_VERSION));
 	json_object_set_new(meta, "component",
 			    json_pack("{s:s, s:s, s:o, s:o}", "type", "container", "bom-ref", "image",
-				      "name", jstr(img->reference), "version",
-				      jstr(img->config_digest)));
+				      "name", sbom_jstr(img->reference), "version",
+				      sbom_jstr(img->config_digest)));
 	json_object_set_new(root, "metadata", meta);
 	if (inv->os.id) {
 		json_t *os = json_pack("{s:s, s:s, s:o, s:o}", "type", "operating-system", "bom-ref",
-				       "os", "name", jstr(inv->os.id), "version",
-				       jstr(inv->os.version));
+				       "os", "name", sbom_jstr(inv->os.id), "version",
+				       sbom_jstr(inv->os.version));
 		if (inv->os.name)
-			json_object_set_new(os, "description", jstr(inv->os.name));
+			json_object_set_new(os, "description", sbom_jstr(inv->os.name));
 		json_array_append_new(comps, os);
 	}
 	for (size_t i = 0; i < inv->pkgs.n; i++) {
 		const struct package *p = &inv->pkgs.items[i];
-		json_t *c = json_object(), *props = json_array();
+		json_t *c = json_object();
 		snprintf(num, sizeof(num), "pkg-%zu", i);
 		json_object_set_new(c, "type", json_string("library"));
 		json_object_set_new(c, "bom-ref", json_string(num));
 		if (p->namespace_)
-			json_object_set_new(c, "group", jstr(p->namespace_));
-		json_object_set_new(c, "name", jstr(p->name));
-		json_object_set_new(c, "version", jstr(p->version));
+			json_object_set_new(c, "group", sbom_jstr(p->namespace_));
+		json_object_set_new(c, "name", sbom_jstr(p->name));
+		json_object_set_new(c, "version", sbom_jstr(p->version));
 		if (p->n_licenses) {
 			json_t *ls = json_array();
 			for (size_t k = 0; k < p->n_licenses; k++)
 				json_array_append_new(ls, json_pack("{s:{s:o}}", "license", "name",
-								    jstr(p->licenses[k])));
+								    sbom_jstr(p->licenses[k])));
 			json_object_set_new(c, "licenses", ls);
 		}
-		json_object_set_new(c, "purl", jstr(p->purl));
-		json_array_append_new(props, cdx_property("layerscope:package:type",
-							  pkg_type_name(p->type)));
-		snprintf(num, sizeof(num), "%d", p->layer);
-		json_array_append_new(props, cdx_property("layerscope:layer", num));
-		json_array_append_new(props, cdx_property("layerscope:layer:command",
-							  layer_command(img, p->layer)));
-		if (p->source_name)
-			json_array_append_new(props, cdx_property("layerscope:source:name",
-								  p->source_name));
-		if (p->source_version)
-			json_array_append_new(props, cdx_property("layerscope:source:version",
-								  p->source_version));
-		if (!is_os_type(p->type))
-			json_array_append_new(props, cdx_property("layerscope:ownedByOsPackage",
-								  p->owned_by_os ? "true" : "false"));
-		if (p->location)
-			json_array_append_new(props, cdx_property("layerscope:location", p->location));
-		json_object_set_new(c, "properties", props);
+		json_object_set_new(c, "purl", sbom_jstr(p->purl));
+		json_object_set_new(c, "properties", sbom_package_properties(img, p));
 		json_array_append_new(comps, c);
 	}
 	json_object_set_new(root, "components", comps);
@@ -261,23 +265,23 @@ static bool spdx_expression_ok(const char *e)
 	return !want_id && depth == 0;
 }
 
-static json_t *spdx_license(const struct package *p)
+const char *sbom_spdx_license(const struct package *p)
 {
 	if (p->n_licenses != 1 || !spdx_expression_ok(p->licenses[0]))
-		return json_string("NOASSERTION");
-	return json_string(p->licenses[0]);
+		return NULL;
+	return p->licenses[0];
 }
 
 json_t *sbom_spdx(const struct image *img, const struct inventory *inv, long long now)
 {
 	char ts[32], uuid[37];
 	json_t *root = json_object(), *pkgs = json_array(), *rels = json_array();
-	iso_time(now, ts);
-	make_uuid(img, now, uuid);
+	sbom_iso_time(now, ts);
+	sbom_uuid(img, now, uuid);
 	json_object_set_new(root, "spdxVersion", json_string("SPDX-2.3"));
 	json_object_set_new(root, "dataLicense", json_string("CC0-1.0"));
 	json_object_set_new(root, "SPDXID", json_string("SPDXRef-DOCUMENT"));
-	json_object_set_new(root, "name", jstr(img->reference));
+	json_object_set_new(root, "name", sbom_jstr(img->reference));
 	json_object_set_new(root, "documentNamespace",
 			    json_sprintf("https://layerscope.invalid/spdx/%s", uuid));
 	json_object_set_new(root, "creationInfo",
@@ -285,8 +289,8 @@ json_t *sbom_spdx(const struct image *img, const struct inventory *inv, long lon
 				      "Tool: layerscope-" LS_VERSION));
 	json_array_append_new(pkgs, json_pack("{s:s, s:o, s:o, s:s, s:b, s:s, s:s, s:s, s:s}",
 					      "SPDXID", "SPDXRef-Image", "name",
-					      jstr(img->reference), "versionInfo",
-					      jstr(img->config_digest), "downloadLocation",
+					      sbom_jstr(img->reference), "versionInfo",
+					      sbom_jstr(img->config_digest), "downloadLocation",
 					      "NOASSERTION", "filesAnalyzed", 0, "licenseConcluded",
 					      "NOASSERTION", "licenseDeclared", "NOASSERTION",
 					      "copyrightText", "NOASSERTION", "primaryPackagePurpose",
@@ -297,27 +301,30 @@ json_t *sbom_spdx(const struct image *img, const struct inventory *inv, long lon
 	for (size_t i = 0; i < inv->pkgs.n; i++) {
 		const struct package *p = &inv->pkgs.items[i];
 		json_t *j = json_object();
-		char *comment = xasprintf("layer %d: %s", p->layer, layer_command(img, p->layer));
+		const char *license = sbom_spdx_license(p);
+		char *comment = xasprintf("layer %d: %s", p->layer,
+					  sbom_layer_command(img, p->layer));
 		json_object_set_new(j, "SPDXID", spdx_id("Package", i));
-		json_object_set_new(j, "name", jstr(p->name));
-		json_object_set_new(j, "versionInfo", jstr(p->version));
+		json_object_set_new(j, "name", sbom_jstr(p->name));
+		json_object_set_new(j, "versionInfo", sbom_jstr(p->version));
 		json_object_set_new(j, "downloadLocation", json_string("NOASSERTION"));
 		json_object_set_new(j, "filesAnalyzed", json_false());
 		json_object_set_new(j, "licenseConcluded", json_string("NOASSERTION"));
-		json_object_set_new(j, "licenseDeclared", spdx_license(p));
+		json_object_set_new(j, "licenseDeclared",
+				    json_string(license ? license : "NOASSERTION"));
 		json_object_set_new(j, "copyrightText", json_string("NOASSERTION"));
 		if (p->source_name) {
 			char *src = xasprintf("source package: %s %s", p->source_name,
 					      p->source_version ? p->source_version : "");
-			json_object_set_new(j, "sourceInfo", jstr(src));
+			json_object_set_new(j, "sourceInfo", sbom_jstr(src));
 			free(src);
 		}
-		json_object_set_new(j, "comment", jstr(comment));
+		json_object_set_new(j, "comment", sbom_jstr(comment));
 		free(comment);
 		json_object_set_new(j, "externalRefs",
 				    json_pack("[{s:s, s:s, s:o}]", "referenceCategory",
 					      "PACKAGE-MANAGER", "referenceType", "purl",
-					      "referenceLocator", jstr(p->purl)));
+					      "referenceLocator", sbom_jstr(p->purl)));
 		json_array_append_new(pkgs, j);
 		json_array_append_new(rels, json_pack("{s:s, s:s, s:o}", "spdxElementId",
 						      "SPDXRef-Image", "relationshipType", "CONTAINS",
