@@ -330,7 +330,7 @@ static bool all_excluded_below(struct prop *p, const char *path, const bool *bit
 	for (int i = 0; i < NNAMES; i++) {
 		char child[128];
 		bool self[32], excluded;
-		snprintf(child, sizeof(child), "%s/%s", path, names[i]);
+		assert_true(snprintf(child, sizeof(child), "%s/%s", path, names[i]) < (int)sizeof(child));
 		assert_int_equal(dockerignore_matches_walk(p->d, child, bits, self, &excluded, NULL), 0);
 		if (!excluded || !all_excluded_below(p, child, self, depth + 1))
 			return false;
@@ -345,7 +345,7 @@ static bool all_excluded_below_mopm(struct prop *p, const char *path, int depth)
 	for (int i = 0; i < NNAMES; i++) {
 		char child[128];
 		bool excluded;
-		snprintf(child, sizeof(child), "%s/%s", path, names[i]);
+		assert_true(snprintf(child, sizeof(child), "%s/%s", path, names[i]) < (int)sizeof(child));
 		assert_int_equal(dockerignore_matches(p->d, child, &excluded, NULL), 0);
 		if (!excluded || !all_excluded_below_mopm(p, child, depth + 1))
 			return false;
@@ -358,7 +358,8 @@ static void check_dirs(struct prop *p, const char *path, const bool *parent, int
 	for (int i = 0; i < NNAMES && depth < DEPTH - 1; i++) {
 		char dir[128];
 		bool self[32], excluded;
-		snprintf(dir, sizeof(dir), "%s%s%s", path, *path ? "/" : "", names[i]);
+		assert_true(snprintf(dir, sizeof(dir), "%s%s%s", path, *path ? "/" : "", names[i]) <
+			    (int)sizeof(dir));
 		assert_int_equal(dockerignore_matches_walk(p->d, dir, parent, self, &excluded, NULL), 0);
 		if (excluded && dockerignore_walk_can_skip(p->d, dir)) {
 			p->checked++;
