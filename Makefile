@@ -27,6 +27,7 @@ bench: all
 	@bench/run.sh
 	@bench/analysis.sh
 	@bench/lint.sh
+	@bench/scan.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "layer/visitor_tee.h"
@@ -32,18 +33,23 @@ static const char *scan_help =
 	"  --vex FILE             OpenVEX document: not_affected / fixed statements silence findings\n"
 	"  --include-os-owned     also match language packages that an OS package owns\n"
 	"  --scan-binaries        look for secrets in binary files too\n"
-	"  --skip-rule ID         leave a secret rule out (repeatable)\n\n"
+	"  --skip-rule ID         leave a secret rule out (repeatable)\n"
+	"  --secret-config FILE   secret rules in Trivy's secret-config shape (rules, allow-rules,\n"
+	"                         disable-rules, enable-builtin-rules); default: the 'secrets:'\n"
+	"                         section of ./.layerscope.yaml\n\n"
 	"OS packages are matched by source package in the image's distro release, with the\n"
 	"distro's own version order, so backported fixes are not reported; a distro's 'not\n"
 	"affected' is honoured. Secret matches are masked: 4 characters, then '*'.\n";
 
 struct scan_cli {
 	bool vuln, secret;
-	const char *format, *db_path, *fail_on, *ignore_file, *vex_file;
+	const char *format, *db_path, *fail_on, *ignore_file, *vex_file, *secret_config;
 	bool severity_filter[5];
 	bool any_severity_filter, ignore_unfixed;
 	struct vuln_options vo;
 	struct secret_options so;
+	struct secret_config sc;
+	const char *sc_path; /* where sc came from, for errors; NULL when none */
 	const char *skipped[64];
 };
 
@@ -451,6 +457,32 @@ static void print_cyclonedx(const struct image *img, const struct inventory *inv
 
 /* ---- the command ---- */
 
+/* Secret rules from --secret-config FILE, else from the `secrets:` section of
+ * ./.layerscope.yaml (or .yml) when there is one; Trivy's ./trivy-secret.yaml is not read
+ * unless named. */
+static int load_secret_config(struct scan_cli *c)
+{
+	static const char *local[] = {".layerscope.yaml", ".layerscope.yml"};
+	ls_error err;
+	int r = 0;
+	if (c->secret_config) {
+		c->sc_path = c->secret_config;
+		r = secret_config_load(&c->sc, c->sc_path, &err);
+	} else {
+		for (size_t i = 0; i < sizeof(local) / sizeof(*local) && !c->sc_path; i++)
+			if (access(local[i], R_OK) == 0) {
+				c->sc_path = local[i];
+				r = secret_config_load_section(&c->sc, c->sc_path, &err);
+			}
+	}
+	if (r < 0) {
+		print_error("%s", err.msg);
+		return -1;
+	}
+	c->so.config = &c->sc;
+	return 0;
+}
+
 static int parse_scanners(struct scan_cli *c, const char *list)
 {
 	char *copy = xstrdup(list), *save = NULL;
@@ -499,6 +531,7 @@ static int parse_args(struct scan_cli *c, struct image_cli *ic, int argc, char *
 		{"include-os-owned", no_argument, NULL, 'o'},
 		{"scan-binaries", no_argument, NULL, 'b'},
 		{"skip-rule", required_argument, NULL, 'k'},
+		{"secret-config", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		IMAGE_CLI_LONG_OPTIONS,
 		{NULL, 0, NULL, 0},
@@ -529,6 +562,7 @@ static int parse_args(struct scan_cli *c, struct image_cli *ic, int argc, char *
 			if (c->so.n_disabled < 64)
 				c->skipped[c->so.n_disabled++] = optarg;
 			break;
+		case 'C': c->secret_config = optarg; break;
 		case 'h': printf("%s\n%s", scan_help, IMAGE_CLI_HELP); return EXIT_OK;
 		default: return usage_error("scan", "unknown option");
 		}
@@ -578,10 +612,15 @@ int cmd_scan(int argc, char **argv)
 		    (c.vex_file && load_vex(c.vex_file, &ign) < 0))
 			goto out;
 	}
+	if (c.secret && load_secret_config(&c) < 0)
+		goto out;
 	if (image_cli_load(&ic, argv[optind], &img, NULL) < 0)
 		goto out;
 	if (c.secret && secret_scanner_new(&c.so, img->n_layers, &secrets, &err) < 0) {
-		print_error("%s", err.msg);
+		if (c.sc_path)
+			print_error("%s: %s", c.sc_path, err.msg);
+		else
+			print_error("%s", err.msg);
 		goto out;
 	}
 	if (c.vuln)
@@ -644,6 +683,7 @@ out:
 	if (have_inv)
 		inventory_release(&inv);
 	secret_scanner_free(secrets);
+	secret_config_release(&c.sc);
 	pkg_collector_free(collector);
 	visitor_tee_free(tee);
 	model_free(model);

@@ -48,9 +48,30 @@ sbom_build_debian() {
 	rm -rf "$out/root1" "$out/root2"
 }
 
-# go: Debian's Go programs (skopeo, buildah; built without module info) at usr/bin, and two
-# module-mode programs built here offline (a required module replaced by a local copy, as
-# vendoring does; amd64 and 386) at usr/local/bin.
+# A module-mode program in DIR whose vendored dependencies declare old versions with known
+# advisories in the Go vulndb (one a pseudo-version). `-mod=vendor` records the versions
+# vendor/modules.txt names without the network; the packages are stand-ins, not the real code.
+sbom_go_vendored() {
+	local dir=$1 m mod ver pkg imports="" calls=""
+	mkdir -p "$dir/vendor"
+	printf 'module example.com/vendored\n\ngo 1.19\n\nrequire (\n' >"$dir/go.mod"
+	for m in golang.org/x/text:v0.3.5:language golang.org/x/net:v0.7.0:html \
+		golang.org/x/crypto:v0.0.0-20200622213623-75b288015ac9:ssh; do
+		IFS=: read -r mod ver pkg <<<"$m"
+		printf '\t%s %s\n' "$mod" "$ver" >>"$dir/go.mod"
+		printf '# %s %s\n## explicit; go 1.19\n%s/%s\n' "$mod" "$ver" "$mod" "$pkg" >>"$dir/vendor/modules.txt"
+		mkdir -p "$dir/vendor/$mod/$pkg"
+		printf 'package %s\n\nfunc Name() string { return "%s" }\n' "$pkg" "$mod" >"$dir/vendor/$mod/$pkg/$pkg.go"
+		imports+="\t\"$mod/$pkg\"\n"
+		calls+="\tfmt.Println($pkg.Name())\n"
+	done
+	printf ')\n' >>"$dir/go.mod"
+	printf 'package main\n\nimport (\n\t"fmt"\n%b)\n\nfunc main() {\n%b}\n' "$imports" "$calls" >"$dir/main.go"
+}
+
+# go: Debian's Go programs (skopeo, buildah; built without module info) at usr/bin, and
+# module-mode programs built here offline at usr/local/bin: hello (a required module replaced
+# by a local copy; amd64 and 386) and vendored (old vulnerable dependencies, sbom_go_vendored).
 sbom_build_go() {
 	local out=$1 src=$1/src
 	sbom_apt skopeo buildah golang-go || return 1
@@ -63,6 +84,9 @@ sbom_build_go() {
 	( cd "$src" && export GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$out/gocache" HOME="$out" &&
 	  go build -buildvcs=false -o "$out/root/usr/local/bin/hello" . &&
 	  GOARCH=386 go build -buildvcs=false -o "$out/root/usr/local/bin/hello-386" . ) || return 1
+	sbom_go_vendored "$out/vsrc"
+	( cd "$out/vsrc" && export GOFLAGS=-mod=vendor GOPROXY=off GOCACHE="$out/gocache" HOME="$out" &&
+	  go build -buildvcs=false -o "$out/root/usr/local/bin/vendored" . ) || return 1
 	rm -rf "$out/gocache"
 	python3 "$SBOM_HERE/sbom_mkimage.py" "$out/go.tar" "COPY skopeo buildah hello /usr/bin/" "$out/root"
 }

@@ -122,13 +122,15 @@ static void check_modules(const char *text, size_t n)
 	ls_error err = {{0}};
 	pkg_list_init(&l);
 	assert_int_equal(pkg_parse_go_buildinfo(text, n, "usr/bin/x", &l, &err), 0);
-	assert_int_equal(l.n, 4);
+	assert_int_equal(l.n, 5);
 	assert_string_equal(l.items[0].name, "example.com/cmd");
 	assert_string_equal(l.items[0].extra, "go1.21.3");
 	assert_string_equal(l.items[1].version, "v0.1.0");
 	assert_string_equal(l.items[2].name, "github.com/old/mod");
 	assert_string_equal(l.items[2].version, "v1.3.0");
 	assert_string_equal(l.items[3].version, "v0.0.1");
+	assert_string_equal(l.items[4].name, "stdlib");
+	assert_string_equal(l.items[4].version, "go1.21.3");
 	pkg_list_release(&l);
 }
 

@@ -259,6 +259,11 @@ int pkg_parse_go_buildinfo(const char *data, size_t len, const char *path, struc
 		}
 		p = le + 1;
 	}
+	/* The standard library is built in too, at the toolchain's version: the Go vulndb files
+	 * its advisories under the module "stdlib" (as govulncheck and Syft name it). The
+	 * version ends at a space: "go1.21.3 X:boringcrypto" → "go1.21.3", "devel go1.23-…" →
+	 * "devel" (goVersion keeps the whole string). */
+	go_add(out, path, go, "stdlib", 6, go, strcspn(go, " "));
 	free(go);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "util/mem.h"
 #include "util/strutil.h"
 #include "util/yamljson.h"
+#include "vuln/version.h"
 #include "vuln/vulndb.h"
 
 #include <sqlite3.h>
@@ -43,6 +44,16 @@ static const char *reference_url(json_t *rec)
 			if (json_str(r, "type") && !strcmp(json_str(r, "type"), order[k]) && json_str(r, "url"))
 				return json_str(r, "url");
 	return json_str(json_array_get(refs, 0), "url");
+}
+
+/* The record's modification time; a zero time ("0001-01-01T00:00:00Z", as some exports of the
+ * Go vulndb carry) or none says nothing, so the publication time stands in for it. */
+static const char *osv_modified(const json_t *rec)
+{
+	const char *modified = json_str(rec, "modified");
+	if (modified && strncmp(modified, "0001-", 5) != 0)
+		return modified;
+	return json_str(rec, "published");
 }
 
 static int import_osv(struct vulndb *db, const char *name, json_t *rec, struct import_stats *st,
@@ -74,7 +85,7 @@ static int import_osv(struct vulndb *db, const char *name, json_t *rec, struct i
 	struct advisory adv = {
 		.source = "osv",
 		.id = id,
-		.modified = json_str(rec, "modified"),
+		.modified = osv_modified(rec),
 		.published = json_str(rec, "published"),
 		.withdrawn = json_str(rec, "withdrawn"),
 		.summary = json_str(rec, "summary"),
@@ -114,44 +125,134 @@ static json_t *fixed_range(const char *fixed)
 	return json_pack("[{ss so}]", "type", "ECOSYSTEM", "events", events);
 }
 
+/* The branch a fixed version belongs to: its upstream version ("3.0.8" of "3.0.8-r0", suffixes
+ * such as "_p1" dropped) without the last component, "3.0"; "" when it has one component. */
+static char *alpine_branch(const char *version)
+{
+	size_t n = strcspn(version, "-_");
+	char *b = xstrndup(version, n);
+	char *dot = strrchr(b, '.');
+	*(dot ? dot : b) = '\0';
+	return b;
+}
+
+static int apk_cmp(const char *a, const char *b)
+{
+	int c = 0;
+	ls_error ignored;
+	if (version_compare(ECO_APK, a, b, &c, &ignored) < 0)
+		return strcmp(a, b);
+	return c;
+}
+
+static int by_apk_version(const void *a, const void *b)
+{
+	return apk_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* One CVE can be listed under several fixed versions of one package in one release, because
+ * an APKBUILD's secfixes carry the history of older version lines (openssl lists a CVE under
+ * 1.1.1t-r0 and 3.0.8-r0). A version is affected when it is below the fix of its own line:
+ * the fixes are grouped by branch (alpine_branch; the highest fix of a branch wins — a later
+ * fix in the same line means the first was incomplete), and each branch after the lowest is an
+ * interval from the branch's start: introduced 0, fixed 1.1.1t, introduced 3.0, fixed 3.0.8.
+ * A branch that starts at or below the previous fix is merged into it. */
+static json_t *alpine_ranges(json_t *fixes)
+{
+	size_t n = json_array_size(fixes), k = 0;
+	const char **v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_string_value(json_array_get(fixes, i));
+	qsort(v, n, sizeof(*v), by_apk_version);
+	/* Keep the highest fix of each branch (v is sorted, so the last one seen). */
+	const char **top = xcalloc(n + 1, sizeof(*top));
+	for (size_t i = 0; i < n; i++) {
+		char *bi = alpine_branch(v[i]);
+		bool later_in_branch = false;
+		for (size_t j = i + 1; j < n && !later_in_branch; j++) {
+			char *bj = alpine_branch(v[j]);
+			later_in_branch = !strcmp(bi, bj);
+			free(bj);
+		}
+		free(bi);
+		if (!later_in_branch)
+			top[k++] = v[i];
+	}
+	json_t *events = json_array();
+	json_array_append_new(events, json_pack("{ss}", "introduced", "0"));
+	for (size_t i = 0; i < k; i++) {
+		char *start = alpine_branch(top[i]);
+		if (i > 0 && *start && apk_cmp(start, top[i - 1]) > 0)
+			json_array_append_new(events, json_pack("{ss}", "introduced", start));
+		else if (i > 0)
+			json_array_remove(events, json_array_size(events) - 1); /* merge */
+		json_array_append_new(events, json_pack("{ss}", "fixed", top[i]));
+		free(start);
+	}
+	free(top);
+	free(v);
+	return json_pack("[{ss so}]", "type", "ECOSYSTEM", "events", events);
+}
+
+/* secfixes {version: [ids…]} turned around: {first id: {ids, fixes: [version…]}}. Alpine
+ * writes version "0" for a CVE that never affected its package. */
+static json_t *alpine_fixes_by_id(json_t *secfixes)
+{
+	json_t *by_id = json_object(), *cves, *c;
+	const char *ver;
+	json_object_foreach(secfixes, ver, cves) {
+		size_t i;
+		json_array_foreach(cves, i, c) {
+			json_t *ids = json_is_string(c) ? ids_in(json_string_value(c)) : NULL;
+			const char *key = json_string_value(json_array_get(ids, 0));
+			if (!key) {
+				json_decref(ids);
+				continue;
+			}
+			json_t *entry = json_object_get(by_id, key);
+			if (!entry) {
+				entry = json_pack("{so s[]}", "ids", ids, "fixes");
+				json_object_set_new(by_id, key, entry);
+			} else {
+				json_decref(ids);
+			}
+			if (strcmp(ver, "0"))
+				json_array_append_new(json_object_get(entry, "fixes"), json_string(ver));
+		}
+	}
+	return by_id;
+}
+
 static int alpine_package(struct vulndb *db, const char *name, const char *distro, json_t *pkg,
 			  struct import_stats *st, ls_error *err)
 {
-	const char *pname = json_str(pkg, "name"), *ver;
-	json_t *secfixes = json_object_get(pkg, "secfixes"), *cves;
+	const char *pname = json_str(pkg, "name"), *key;
+	json_t *secfixes = json_object_get(pkg, "secfixes"), *entry;
 	char ecosystem[64];
 	if (!pname || !json_is_object(secfixes))
 		return ls_fail(err, "%s: Alpine secdb package without a name or secfixes", name);
 	snprintf(ecosystem, sizeof(ecosystem), "Alpine:%s", distro);
-	json_object_foreach(secfixes, ver, cves) {
-		size_t i;
-		json_t *c;
-		json_array_foreach(cves, i, c) {
-			if (!json_is_string(c))
-				continue;
-			json_t *ids = ids_in(json_string_value(c));
-			if (json_array_size(ids) == 0) {
-				json_decref(ids);
-				continue;
-			}
-			/* Alpine writes "0" for a CVE that never affected its package. */
-			bool not_affected = !strcmp(ver, "0");
-			json_t *ranges = fixed_range(not_affected ? NULL : ver);
-			char *id = xasprintf("ALPINE-%s-%s-%s", distro, pname,
-					     json_string_value(json_array_get(ids, 0)));
-			struct affected row = {.ecosystem = ecosystem, .package = pname, .ranges = ranges,
-					       .status = not_affected ? "not_affected" : "affected"};
-			struct advisory adv = {.source = "alpine-secdb", .id = id, .aliases = ids};
-			int r = vulndb_put(db, &adv, &row, 1, err);
-			free(id);
-			json_decref(ranges);
-			json_decref(ids);
-			if (r < 0)
-				return -1;
-			st->records++;
-		}
+	json_t *by_id = alpine_fixes_by_id(secfixes);
+	int ret = 0;
+	json_object_foreach(by_id, key, entry) {
+		json_t *fixes = json_object_get(entry, "fixes");
+		/* Listed only under "0": never affected (a real fix elsewhere outweighs it). */
+		bool not_affected = json_array_size(fixes) == 0;
+		json_t *ranges = not_affected ? fixed_range(NULL) : alpine_ranges(fixes);
+		char *id = xasprintf("ALPINE-%s-%s-%s", distro, pname, key);
+		struct affected row = {.ecosystem = ecosystem, .package = pname, .ranges = ranges,
+				       .status = not_affected ? "not_affected" : "affected"};
+		struct advisory adv = {.source = "alpine-secdb", .id = id,
+				       .aliases = json_object_get(entry, "ids")};
+		ret = vulndb_put(db, &adv, &row, 1, err);
+		free(id);
+		json_decref(ranges);
+		if (ret < 0)
+			break;
+		st->records++;
 	}
-	return 0;
+	json_decref(by_id);
+	return ret;
 }
 
 static int import_alpine(struct vulndb *db, const char *name, json_t *doc,

@@ -36,12 +36,47 @@ static void warn(struct vuln_report *r, const char *fmt, ...)
 	r->warnings[r->n_warnings++] = s;
 }
 
-/* Where advisories for this package live, and under which name and version. */
+/* The Go vulndb's version of the standard library built by toolchain `go` ("go1.19.8" →
+ * "1.19.8", "go1.21" → "1.21.0", "go1.21rc2" → "1.21.0-rc.2", as govulncheck maps it);
+ * false for a development toolchain ("devel …"), which no range can place. */
+static bool go_stdlib_semver(const char *go, char out[64])
+{
+	unsigned major, minor, patch = 0;
+	int n = 0;
+	char pre[16] = "";
+	if (!go || strncmp(go, "go", 2) || !isdigit((unsigned char)go[2]))
+		return false;
+	if (sscanf(go + 2, "%u.%u%n", &major, &minor, &n) != 2)
+		return false;
+	const char *rest = go + 2 + n;
+	if (*rest == '.' && sscanf(rest, ".%u%n", &patch, &n) == 1)
+		rest += n;
+	if (!strncmp(rest, "rc", 2) || !strncmp(rest, "beta", 4)) {
+		size_t k = rest[0] == 'r' ? 2 : 4;
+		unsigned num;
+		if (sscanf(rest + k, "%u%n", &num, &n) != 1)
+			return false;
+		snprintf(pre, sizeof(pre), "-%.*s.%u", (int)k, rest, num);
+		rest += k + (size_t)n;
+	}
+	if (*rest)
+		return false;
+	snprintf(out, 64, "%u.%u.%u%s", major, minor, patch, pre);
+	return true;
+}
+
+/* Where advisories for this package live, and under which name and version (`vbuf` holds a
+ * version rewritten for the database). */
 static bool query_for(const struct package *p, const struct os_release *os, char eco[64],
-		      char **name, const char **version)
+		      char **name, const char **version, char vbuf[64])
 {
 	const char *lang = NULL;
 	*version = p->version;
+	if (p->type == PKG_GO && !strcmp(p->name, "stdlib")) {
+		if (!go_stdlib_semver(p->version, vbuf))
+			return false;
+		*version = vbuf;
+	}
 	switch (p->type) {
 	case PKG_DEB:
 	case PKG_APK:
@@ -68,28 +103,42 @@ static bool query_for(const struct package *p, const struct os_release *os, char
 	return *version != NULL;
 }
 
-/* The severity people act on: a CVSS v3 (or v2) vector's rating, else the source's label
- * (GHSA's MODERATE is MEDIUM; Debian's urgencies), else UNDEFINED. */
+/* Which CVSS version decides when a record has several: v3 (what NVD, ECR's CVSS3_SCORE and
+ * most advisories report), then v4, then v2; 0 for other severity types. */
+static int cvss_preference(const char *type)
+{
+	if (!strcmp(type, "CVSS_V3"))
+		return 3;
+	if (!strcmp(type, "CVSS_V4"))
+		return 2;
+	if (!strcmp(type, "CVSS_V2"))
+		return 1;
+	return 0;
+}
+
+/* The severity people act on: the rating of the preferred scorable CVSS vector (v3, v4, v2),
+ * else the source's label (GHSA's MODERATE is MEDIUM; Debian's urgencies), else UNDEFINED. */
 static const char *severity_of(json_t *severity, const char *db_sev, const char *pkg_sev,
 			       struct vuln_finding *f)
 {
 	size_t i;
 	json_t *s;
 	double best = -1;
+	int best_pref = 0;
 	json_array_foreach(severity, i, s) {
 		const char *type = json_str(s, "type"), *score = json_str(s, "score");
-		if (!type || !score || strncmp(type, "CVSS_V", 6))
+		int pref = type && score ? cvss_preference(type) : 0;
+		if (pref <= best_pref)
 			continue;
 		double v = cvss_base_score(score);
 		if (v < 0)
 			continue;
-		if (!strcmp(type, "CVSS_V3") || best < 0) {
-			best = v;
-			if (!strcmp(type, "CVSS_V3")) {
-				f->cvss3_score = v;
-				free(f->cvss3_vector);
-				f->cvss3_vector = xstrdup(score);
-			}
+		best = v;
+		best_pref = pref;
+		if (pref == 3) {
+			f->cvss3_score = v;
+			free(f->cvss3_vector);
+			f->cvss3_vector = xstrdup(score);
 		}
 	}
 	if (best >= 0) {
@@ -151,6 +200,25 @@ static char *dup_col(sqlite3_stmt *st, int i)
 	return col(st, i) ? xstrdup(col(st, i)) : NULL;
 }
 
+/* A finding's title: the record's summary, else (PyPA records have none) the first line of
+ * its details, cut at a word boundary near 100 characters. */
+static char *title_of(const char *summary, const char *details)
+{
+	enum { TITLE_MAX = 100 };
+	size_t n;
+	if (summary && *summary)
+		return xstrdup(summary);
+	if (!details)
+		return NULL;
+	n = strcspn(details, "\r\n");
+	if (n <= TITLE_MAX)
+		return xstrndup(details, n);
+	n = TITLE_MAX;
+	while (n > TITLE_MAX / 2 && details[n] != ' ')
+		n--;
+	return xasprintf("%.*s…", (int)n, details);
+}
+
 void vuln_finding_release(struct vuln_finding *f)
 {
 	free(f->id);
@@ -199,7 +267,7 @@ static int scan_package(sqlite3_stmt *q, const struct package *p, const char *ec
 			f->id = dup_col(q, 1);
 			f->aliases = dup_col(q, 7);
 			f->name = first_cve(f->id, f->aliases);
-			f->title = dup_col(q, 2);
+			f->title = title_of(col(q, 2), col(q, 3));
 			f->description = dup_col(q, 3);
 			f->url = dup_col(q, 4);
 			f->modified = dup_col(q, 12);
@@ -275,11 +343,11 @@ int vuln_scan(struct vulndb *db, const struct inventory *inv, const struct vuln_
 		warn(out, "no distro release found (/etc/os-release): OS packages not matched");
 	for (size_t i = 0; i < inv->pkgs.n; i++) {
 		const struct package *p = &inv->pkgs.items[i];
-		char eco[64], *name = NULL;
+		char eco[64], vbuf[64], *name = NULL;
 		const char *version;
 		if (p->owned_by_os && !o->include_os_owned)
 			continue;
-		if (query_for(p, &inv->os, eco, &name, &version))
+		if (query_for(p, &inv->os, eco, &name, &version, vbuf))
 			scan_package(q, p, eco, name, version, out, err);
 		free(name);
 	}
