@@ -234,8 +234,11 @@ static json_t *finding_json(const struct image *img, const struct vuln_finding *
 	json_object_set_new(j, "severity", json_string(f->severity));
 	json_object_set_new(j, "cvss3Score", f->cvss3_score >= 0 ? json_real(f->cvss3_score) : json_null());
 	json_object_set_new(j, "cvss3Vector", f->cvss3_vector ? json_string(f->cvss3_vector) : json_null());
+	json_object_set_new(j, "cvssScore", f->cvss_score >= 0 ? json_real(f->cvss_score) : json_null());
+	json_object_set_new(j, "cvssVector", f->cvss_vector ? json_string(f->cvss_vector) : json_null());
 	json_object_set_new(j, "title", f->title ? json_string(f->title) : json_null());
 	json_object_set_new(j, "url", f->url ? json_string(f->url) : json_null());
+	json_object_set_new(j, "location", f->pkg->location ? json_string(f->pkg->location) : json_null());
 	json_object_set_new(j, "layer", json_integer(f->pkg->layer));
 	json_object_set_new(j, "layerCommand", json_string(layer_command(img, f->pkg->layer)));
 	return j;

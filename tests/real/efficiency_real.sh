@@ -167,6 +167,13 @@ check_waste_image() {
 	check_eq "debian-waste: the .env is reclaimable (layer 3, deleted by layer 4)" "3 4 deleted $env" "$(attr "$img" /root/.env)"
 	check_eq "debian-waste: layer 3's COPY deleted by layer 4, to the byte" \
 		"deleted $((key + env)) 2 | $hist3 | $hist4" "$(group "$img" 3 4)"
+	got=$(advice "$img" one-run "2 files (")
+	check_eq "debian-waste: advice for the copied-then-deleted secrets has their bytes" "$((key + env))" "${got%%$'\t'*}"
+	case "$got" in
+	*"added by layer 3 ("*"removed by layer 4 ("*"keep them out of the build context (.dockerignore)"*"RUN --mount=type=secret"*)
+		ok "debian-waste: a COPY cannot join a RUN: the advice says .dockerignore or RUN --mount" ;;
+	*) not_ok "debian-waste: a COPY cannot join a RUN: the advice says .dockerignore or RUN --mount"; diag "advice: $got" ;;
+	esac
 	check_exit "debian-waste: ci passes without forbiddenPaths" 0 \
 		"$LS" ci --quiet --lowestEfficiency disabled --highestUserWastedPercent disabled "$img"
 	check_exit "debian-waste: ci with forbiddenPaths **/id_rsa,**/.env exits 1" 1 \

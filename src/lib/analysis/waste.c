@@ -513,6 +513,18 @@ static const char *metadata_fix(const struct image_model *m, const struct waste_
 	return "stored again unchanged (a repeated COPY/ADD, touch, a new hard link): avoid the rewrite";
 }
 
+/* Does a history command copy files in (COPY/ADD), as Docker, BuildKit and buildah record it?
+ * "/bin/sh -c #(nop) COPY file:… in /x", "COPY x /y # buildkit", "ADD …". A RUN cannot be
+ * merged with such a layer, so its advice differs. */
+static bool command_copies(const char *cmd)
+{
+	static const char nop[] = "#(nop) ";
+	const char *p = strstr(cmd, nop);
+	p = p ? p + strlen(nop) : cmd;
+	p += strspn(p, " \t");
+	return !strncmp(p, "COPY ", 5) || !strncmp(p, "ADD ", 4);
+}
+
 static void advise_groups(const struct image_model *m, struct waste_report *r, size_t *cap)
 {
 	for (size_t g = 0; g < r->n_groups; g++) {
@@ -539,11 +551,15 @@ static void advise_groups(const struct image_model *m, struct waste_report *r, s
 			}
 			add_advice(r, cap, ADVICE_ONE_RUN, wg->bytes, false,
 				   xasprintf("%llu %s (%s, e.g. %s) added by layer %u (`%s`) and "
-					     "removed by layer %u (`%s`): do both in one RUN, or "
-					     "build them in a separate stage",
+					     "removed by layer %u (`%s`): %s",
 					     (unsigned long long)wg->files, files_word(wg->files), human,
-					     path, wg->added, ca,
-					     wg->removed, cr));
+					     path, wg->added, ca, wg->removed, cr,
+					     command_copies(layer_command(m, wg->added))
+						     ? "removing copied files leaves them stored — keep them "
+						       "out of the build context (.dockerignore), or mount "
+						       "them where a step needs them (RUN --mount=type=secret "
+						       "or type=bind)"
+						     : "do both in one RUN, or build them in a separate stage"));
 			break;
 		case HIDE_METADATA: {
 			const char *fix = metadata_fix(m, r, wg);

@@ -135,6 +135,9 @@ static const char *severity_of(json_t *severity, const char *db_sev, const char 
 			continue;
 		best = v;
 		best_pref = pref;
+		f->cvss_score = v;
+		free(f->cvss_vector);
+		f->cvss_vector = xstrdup(score);
 		if (pref == 3) {
 			f->cvss3_score = v;
 			free(f->cvss3_vector);
@@ -229,6 +232,7 @@ void vuln_finding_release(struct vuln_finding *f)
 	free(f->installed);
 	free(f->fixed);
 	free(f->cvss3_vector);
+	free(f->cvss_vector);
 	free(f->title);
 	free(f->description);
 	free(f->url);
@@ -263,6 +267,7 @@ static int scan_package(sqlite3_stmt *q, const struct package *p, const char *ec
 			struct vuln_finding *f = &r->findings[r->n++];
 			memset(f, 0, sizeof(*f));
 			f->cvss3_score = -1;
+			f->cvss_score = -1;
 			f->source = dup_col(q, 0);
 			f->id = dup_col(q, 1);
 			f->aliases = dup_col(q, 7);

@@ -25,6 +25,8 @@ struct vuln_finding {
 	const char *severity; /* CRITICAL, HIGH, MEDIUM, LOW, UNDEFINED */
 	double cvss3_score;   /* -1 when none */
 	char *cvss3_vector;
+	double cvss_score;    /* the vector the severity came from (v3, v4 or v2); -1 when none */
+	char *cvss_vector;
 	char *title, *description, *url, *modified;
 };
 
