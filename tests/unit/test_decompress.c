@@ -192,12 +192,57 @@ static void test_limits(void **state)
 	free(zs);
 }
 
+/* zstd with a 128 MiB window (zstd --long=27): a back-reference 3 MiB away, further than the
+ * 2 MiB window of zstd -3, decodes; a frame asking for a 256 MiB window is refused. */
+static void test_zstd_large_window(void **state)
+{
+	(void)state;
+	size_t half = 3 * 1024 * 1024, n = 2 * half, cap = ZSTD_compressBound(n), zlen = 0;
+	char *data = xmalloc(n);
+	uint64_t x = 88172645463325252ull;
+	for (size_t i = 0; i < half; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* incompressible, so only the copy matches */
+		data[i] = (char)x;
+	}
+	memcpy(data + half, data, half);
+	unsigned char *zs = xmalloc(cap);
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, 27);
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_enableLongDistanceMatching, 1);
+	/* Streamed without a size, the header keeps windowLog 27. */
+	ZSTD_outBuffer out = {zs, cap, 0};
+	ZSTD_inBuffer in = {data, n, 0};
+	ZSTD_compressStream2(cc, &out, &in, ZSTD_e_continue);
+	ZSTD_inBuffer none = {NULL, 0, 0};
+	while (ZSTD_compressStream2(cc, &out, &none, ZSTD_e_end) > 0)
+		;
+	zlen = out.pos;
+	ZSTD_freeCCtx(cc);
+	assert_true(zlen < half + half / 10); /* the second half was a long-distance match */
+	assert_int_equal(zs[5], 17 << 3);     /* Window_Descriptor: 2^(10 + 17) */
+
+	struct buf got;
+	enum compression comp;
+	ls_error err = {{0}};
+	buf_init(&got, 0);
+	assert_int_equal(decode_all(zs, zlen, &no_limits, &got, &comp, &err), 0);
+	assert_int_equal(got.len, n);
+	assert_memory_equal(got.data, data, n);
+	buf_release(&got);
+
+	zs[5] = 18 << 3; /* 256 MiB: over the bound */
+	expect_failure(zs, zlen, &no_limits, "zstd");
+	free(data);
+	free(zs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),      cmocka_unit_test(test_digests),
 		cmocka_unit_test(test_gzip_multimember), cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),        cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_zstd_large_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,34 +4,71 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_initStaticDStream, ZSTD_estimateDStreamSize */
 #include <zstd.h>
 
 #include "util/mem.h"
 
-enum { IN_SIZE = 256 * 1024, OUT_SIZE = 256 * 1024, RING = 4 };
+enum {
+	IN_SIZE = 128 * 1024,  /* one read of stored bytes */
+	/* A chunk of tar bytes. ISA-L copies the last 32 KiB of every output buffer to keep its
+	 * history, so gzip gets large chunks; zstd copies everything out of its own window
+	 * anyway, so its chunks are small, to keep the resident size down (on two threads zstd
+	 * layers are the ones near the 200 bytes per entry target). */
+	OUT_SIZE = 256 * 1024,
+	ZSTD_OUT_SIZE = 128 * 1024,
+	IN_SLOTS = 2,
+	OUT_SLOTS = 4,
+	QUEUE = 4,  /* chunks a hasher may lag behind */
+	CARRY = 16, /* room before an input slot for bytes the last one left unconsumed */
+	/* A plain tar from a mapped blob is read in place, in views of this size: releasing a
+	 * view costs the kernel a TLB flush on every core running one of our threads, so fewer,
+	 * larger views (-8 % CPU against pread; 128 KiB views saved nothing). Compressed blobs
+	 * are read with pread: their copy is small and views saved nothing. */
+	VIEW_SIZE = 512 * 1024,
+	HASH_BATCH = 2, /* wake a sleeping hasher once this many chunks wait: half the wake-ups */
+	ZSTD_WINDOW_LOG_MAX = 27, /* 128 MiB: zstd --long's default; larger frames are refused */
+};
 
-/* SHA-256 of the tar bytes runs on its own thread, a few chunks behind the tar reader: it
- * costs about as much as inflating, so overlapping the two keeps one layer near the speed of
- * decompression alone. Chunks live in a ring of RING output buffers; a buffer is reused only
- * once it is hashed (libarchive needs a buffer only until its next read). */
+/* SHA-256 runs on helper threads, a few chunks behind the reader: hashing the stored blob and
+ * the tar costs about as much as inflating, so with the reader thread only decompressing and
+ * walking the tar, one layer runs near the speed of decompression alone. One hasher per
+ * digest: the stored bytes (fed from the input slots) and, for a compressed blob, the tar
+ * (fed from the output slots). A slot is reused only once its hasher is past it; libarchive
+ * needs a chunk only until its next read, and there are always other slots to fill first. */
 struct hasher {
 	pthread_t thread;
 	bool running, stop;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const unsigned char *ptr[RING];
-	size_t len[RING];
-	uint64_t queued, hashed;
+	const unsigned char *ptr[QUEUE];
+	size_t len[QUEUE];
+	uint64_t queued, hashed; /* chunk sequence numbers: chunk k is hashed once hashed >= k */
 	struct sha256 *h;
+};
+
+/* A buffer and the sequence number, in its hasher, of the chunk last pushed from it. An input
+ * slot reading a mapped plain tar holds a view instead. */
+struct slot {
+	unsigned char *buf;
+	const unsigned char *view;
+	size_t view_len;
+	uint64_t seq;
 };
 
 struct decoder {
 	struct byte_stream *in;
 	struct decode_limits limits;
 	enum compression comp;
+	struct slot in_slot[IN_SLOTS], out_slot[OUT_SLOTS];
+	unsigned char *slots_mem; /* all slots, one mapping */
+	size_t slots_len;
+	unsigned in_next, out_next;
+	bool use_view; /* a plain tar whose stream can be viewed in place */
+	size_t out_size;  /* bytes per output chunk, up to OUT_SIZE */
+	struct hasher stored_hasher, tar_hasher;
 	unsigned char *inbuf, *outbuf;
-	unsigned char *ring[RING];
-	struct hasher hasher;
 	size_t in_pos, in_len; /* unconsumed input is inbuf[in_pos, in_len) */
 	bool in_eof, done, finished_hashes;
 	uint64_t stored, uncompressed;
@@ -39,7 +76,9 @@ struct decoder {
 	char stored_digest[DIGEST_STR_MAX], uncompressed_digest[DIGEST_STR_MAX];
 	struct inflate_state *gz;
 	bool gz_member_done; /* the last gzip member ended cleanly */
-	ZSTD_DCtx *zs;
+	ZSTD_DCtx *zs; /* lives in zs_mem */
+	void *zs_mem;
+	size_t zs_len;
 	size_t zs_last; /* last ZSTD_decompressStream result: 0 = at a frame boundary */
 };
 
@@ -61,9 +100,9 @@ static void *hasher_main(void *p)
 			pthread_cond_wait(&h->cv, &h->mu);
 		if (h->hashed == h->queued)
 			break;
-		size_t slot = h->hashed % RING;
+		size_t i = h->hashed % QUEUE;
 		pthread_mutex_unlock(&h->mu);
-		sha256_update(h->h, h->ptr[slot], h->len[slot]);
+		sha256_update(h->h, h->ptr[i], h->len[i]);
 		pthread_mutex_lock(&h->mu);
 		h->hashed++;
 		pthread_cond_broadcast(&h->cv);
@@ -84,35 +123,42 @@ static void hasher_start(struct hasher *h, struct sha256 *target)
 	}
 }
 
-/* Wait until the ring slot for the next chunk is hashed, and return it. */
-static unsigned char *hasher_next_slot(struct decoder *d)
+/* Wait until chunk `seq` is hashed (its buffer may then be reused). */
+static void hasher_wait(struct hasher *h, uint64_t seq)
 {
-	struct hasher *h = &d->hasher;
 	if (!h->running)
-		return d->ring[0];
+		return;
 	pthread_mutex_lock(&h->mu);
-	while (h->queued - h->hashed >= RING)
+	if (h->hashed < seq)
+		pthread_cond_broadcast(&h->cv); /* it may sleep on fewer than HASH_BATCH chunks */
+	while (h->hashed < seq)
 		pthread_cond_wait(&h->cv, &h->mu);
-	unsigned char *p = d->ring[h->queued % RING];
 	pthread_mutex_unlock(&h->mu);
-	return p;
 }
 
-static void hasher_push(struct hasher *h, const unsigned char *p, size_t n)
+/* Queue a chunk; returns its sequence number. Without a thread, hashes it right away. */
+static uint64_t hasher_push(struct hasher *h, const unsigned char *p, size_t n)
 {
 	if (!h->running) {
 		sha256_update(h->h, p, n);
-		return;
+		h->hashed = ++h->queued;
+		return h->queued;
 	}
 	pthread_mutex_lock(&h->mu);
-	h->ptr[h->queued % RING] = p;
-	h->len[h->queued % RING] = n;
-	h->queued++;
-	pthread_cond_broadcast(&h->cv);
+	if (h->queued - h->hashed >= QUEUE)
+		pthread_cond_broadcast(&h->cv);
+	while (h->queued - h->hashed >= QUEUE)
+		pthread_cond_wait(&h->cv, &h->mu);
+	h->ptr[h->queued % QUEUE] = p;
+	h->len[h->queued % QUEUE] = n;
+	uint64_t seq = ++h->queued;
+	if (h->queued - h->hashed >= HASH_BATCH)
+		pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);
+	return seq;
 }
 
-/* Wait for every queued chunk and end the thread. */
+/* Wait for every queued chunk and end the thread; later pushes hash right away. */
 static void hasher_stop(struct hasher *h)
 {
 	if (!h->running)
@@ -127,28 +173,77 @@ static void hasher_stop(struct hasher *h)
 	h->running = false;
 }
 
-/* Refill the input buffer, keeping unconsumed bytes. Sets in_eof at the end of the stream. */
+/* The next buffer of a ring, once its hasher is done with it. */
+static struct slot *next_slot(struct slot *ring, unsigned n, unsigned *next, struct hasher *h)
+{
+	struct slot *s = &ring[(*next)++ % n];
+	hasher_wait(h, s->seq);
+	return s;
+}
+
+/* The next bytes of a mapped plain tar, in place: no copy. The slot's previous view is
+ * released first (its hasher is done with it, and libarchive with the bytes). */
+static ssize_t view_slot(struct decoder *d, struct slot *s, ls_error *err)
+{
+	const void *p;
+	if (s->view)
+		d->in->release(d->in, s->view, s->view_len);
+	s->view = NULL;
+	ssize_t n = d->in->view(d->in, &p, VIEW_SIZE, err);
+	if (n > 0) {
+		s->view = p;
+		s->view_len = (size_t)n;
+	}
+	return n;
+}
+
+/* The next stored bytes copied into the slot's buffer, after the `keep` bytes carried over. */
+static ssize_t read_slot(struct decoder *d, struct slot *s, size_t keep, ls_error *err)
+{
+	size_t got = 0;
+	if (keep)
+		memcpy(s->buf + CARRY - keep, d->inbuf + d->in_pos, keep);
+	while (got < IN_SIZE) {
+		ssize_t n = d->in->read(d->in, s->buf + CARRY + got, IN_SIZE - got, err);
+		if (n <= 0)
+			return n < 0 ? -1 : (ssize_t)got;
+		got += (size_t)n;
+		if (got >= 64 * 1024)
+			break;
+	}
+	return (ssize_t)got;
+}
+
+/* Move on to the next stored bytes in a fresh input slot and queue them for the stored digest.
+ * The few unconsumed bytes (at most CARRY: gz_step peeks at two; never with views, as plain
+ * tars consume everything) move in front of them. Sets in_eof at the end. */
 static int fill(struct decoder *d, ls_error *err)
 {
-	if (d->in_pos > 0) {
-		memmove(d->inbuf, d->inbuf + d->in_pos, d->in_len - d->in_pos);
-		d->in_len -= d->in_pos;
-		d->in_pos = 0;
+	size_t keep = d->in_len - d->in_pos;
+	if (d->in_eof) {
+		if (keep == 0)
+			d->in_pos = d->in_len = 0;
+		return 0;
 	}
-	while (!d->in_eof && d->in_len < IN_SIZE) {
-		ssize_t got = d->in->read(d->in, d->inbuf + d->in_len, IN_SIZE - d->in_len, err);
-		if (got < 0)
-			return -1;
-		if (got == 0) {
-			d->in_eof = true;
-			break;
+	struct slot *s = next_slot(d->in_slot, IN_SLOTS, &d->in_next, &d->stored_hasher);
+	ssize_t got = d->use_view ? view_slot(d, s, err) : read_slot(d, s, keep, err);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		d->in_eof = true;
+		d->in_len = keep; /* what is left stays where it is */
+		if (keep) {
+			d->inbuf += d->in_pos;
+			d->in_pos = 0;
 		}
-		sha256_update(&d->stored_hash, d->inbuf + d->in_len, (size_t)got);
-		d->stored += (uint64_t)got;
-		d->in_len += (size_t)got;
-		if (d->in_len >= 64 * 1024)
-			break;
+		return 0;
 	}
+	unsigned char *start = d->use_view ? (unsigned char *)s->view : s->buf + CARRY;
+	s->seq = hasher_push(&d->stored_hasher, start, (size_t)got);
+	d->stored += (uint64_t)got;
+	d->inbuf = start - keep;
+	d->in_pos = 0;
+	d->in_len = keep + (size_t)got;
 	return 0;
 }
 
@@ -200,7 +295,7 @@ static ssize_t gz_step(struct decoder *d, ls_error *err)
 	s->next_in = d->inbuf + d->in_pos;
 	s->avail_in = (uint32_t)(d->in_len - d->in_pos);
 	s->next_out = d->outbuf;
-	s->avail_out = OUT_SIZE;
+	s->avail_out = (uint32_t)d->out_size;
 	int r = isal_inflate(s);
 	d->in_pos = d->in_len - s->avail_in;
 	if (r != ISAL_DECOMP_OK)
@@ -208,7 +303,7 @@ static ssize_t gz_step(struct decoder *d, ls_error *err)
 			       r == ISAL_INCORRECT_CHECKSUM ? ": CRC mismatch" : "");
 	if (s->block_state == ISAL_BLOCK_FINISH)
 		d->gz_member_done = true;
-	size_t produced = OUT_SIZE - s->avail_out;
+	size_t produced = d->out_size - s->avail_out;
 	if (produced == 0 && !d->gz_member_done && d->in_pos == d->in_len && d->in_eof)
 		return ls_fail(err, "truncated gzip stream");
 	return (ssize_t)produced;
@@ -227,7 +322,7 @@ static ssize_t zstd_step(struct decoder *d, ls_error *err)
 		}
 	}
 	ZSTD_inBuffer in = {d->inbuf, d->in_len, d->in_pos};
-	ZSTD_outBuffer out = {d->outbuf, OUT_SIZE, 0};
+	ZSTD_outBuffer out = {d->outbuf, d->out_size, 0};
 	size_t r = ZSTD_decompressStream(d->zs, &out, &in);
 	d->in_pos = in.pos;
 	if (ZSTD_isError(r))
@@ -236,32 +331,97 @@ static ssize_t zstd_step(struct decoder *d, ls_error *err)
 	return (ssize_t)out.pos;
 }
 
-/* Plain tar: first whatever the sniffing read left in inbuf (hashed already), then reads
- * straight into the ring, hashed on the hasher thread. Sets *chunk. */
+/* Plain tar: the stored bytes are the tar, handed out straight from the input slots (hashed
+ * once, by the stored hasher). Sets *chunk. */
 static ssize_t plain_step(struct decoder *d, const void **chunk, ls_error *err)
 {
-	if (d->in_pos < d->in_len) {
-		*chunk = d->inbuf + d->in_pos;
-		ssize_t n = (ssize_t)(d->in_len - d->in_pos);
-		d->in_pos = d->in_len;
-		return n;
-	}
-	if (d->in_eof) {
+	if (d->in_pos == d->in_len && fill(d, err) < 0)
+		return -1;
+	if (d->in_len == 0) {
 		d->done = true;
 		return 0;
 	}
-	unsigned char *slot = hasher_next_slot(d);
-	ssize_t got = d->in->read(d->in, slot, OUT_SIZE, err);
-	if (got < 0)
-		return -1;
-	if (got == 0) {
-		d->in_eof = d->done = true;
-		return 0;
+	*chunk = d->inbuf + d->in_pos;
+	ssize_t n = (ssize_t)(d->in_len - d->in_pos);
+	d->in_pos = d->in_len;
+	return n;
+}
+
+/* Inflate or decompress into the next output slot and queue it for the tar digest. */
+static ssize_t decode_step(struct decoder *d, const void **chunk, ls_error *err)
+{
+	struct slot *s = next_slot(d->out_slot, OUT_SLOTS, &d->out_next, &d->tar_hasher);
+	d->outbuf = s->buf;
+	ssize_t n = d->comp == COMPRESSION_GZIP ? gz_step(d, err) : zstd_step(d, err);
+	if (n <= 0) {
+		d->out_next--; /* nothing written: the slot is still free */
+		return n;
 	}
-	d->stored += (uint64_t)got;
-	hasher_push(&d->hasher, slot, (size_t)got);
-	*chunk = slot;
-	return got;
+	s->seq = hasher_push(&d->tar_hasher, s->buf, (size_t)n);
+	*chunk = s->buf;
+	return n;
+}
+
+/* The slots and zstd's window are mapped and unmapped here, not malloc'ed: freeing blocks this
+ * big raises glibc's dynamic mmap threshold, after which each layer's buffers come from the
+ * threads' heaps and stay resident there once freed (6 MiB more peak RSS with zstd layers on
+ * two threads). MAP_NORESERVE: only the pages used count. */
+static void *map_pages(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (p == MAP_FAILED)
+		abort(); /* out of address space: as xmalloc does */
+	return p;
+}
+
+static void unmap_pages(void *p, size_t n)
+{
+	if (p)
+		munmap(p, n);
+}
+
+/* Pages a decoder never touches cost nothing: the output slots of a plain tar, the second half
+ * of each output slot of a zstd blob. */
+static void map_slots(struct decoder *d)
+{
+	d->slots_len = IN_SLOTS * (CARRY + IN_SIZE) + OUT_SLOTS * OUT_SIZE;
+	d->slots_mem = map_pages(d->slots_len);
+	unsigned char *p = d->slots_mem;
+	for (int i = 0; i < IN_SLOTS; i++, p += CARRY + IN_SIZE)
+		d->in_slot[i].buf = p;
+	for (int i = 0; i < OUT_SLOTS; i++, p += OUT_SIZE)
+		d->out_slot[i].buf = p;
+}
+
+/* A zstd context in a workspace big enough for the largest window we accept: the address
+ * space is reserved, but only the pages the frame's own window needs (2 MiB at zstd -3) are
+ * ever touched, and a larger-window frame needs no reallocation. */
+static void zstd_open(struct decoder *d)
+{
+	d->zs_len = ZSTD_estimateDStreamSize((size_t)1 << ZSTD_WINDOW_LOG_MAX);
+	d->zs_mem = map_pages(d->zs_len);
+	d->zs = ZSTD_initStaticDStream(d->zs_mem, d->zs_len);
+	if (!d->zs)
+		abort();
+	/* Bound the window so a hostile frame cannot ask for more (a clear error, too). */
+	ZSTD_DCtx_setParameter(d->zs, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
+}
+
+static void sniff_compression(struct decoder *d)
+{
+	if (d->in_len >= 2 && d->inbuf[0] == 0x1f && d->inbuf[1] == 0x8b) {
+		d->comp = COMPRESSION_GZIP;
+		d->gz = xcalloc(1, sizeof(*d->gz));
+		isal_inflate_init(d->gz);
+		d->gz->crc_flag = ISAL_GZIP;
+	} else if (d->in_len >= 4 && !memcmp(d->inbuf, "\x28\xb5\x2f\xfd", 4)) {
+		d->comp = COMPRESSION_ZSTD;
+		d->out_size = ZSTD_OUT_SIZE;
+		zstd_open(d);
+	} else {
+		d->comp = COMPRESSION_NONE;
+	}
 }
 
 int decoder_open(struct byte_stream *in, const struct decode_limits *limits, struct decoder **out,
@@ -270,9 +430,11 @@ int decoder_open(struct byte_stream *in, const struct decode_limits *limits, str
 	struct decoder *d = xcalloc(1, sizeof(*d));
 	d->in = in;
 	d->limits = *limits;
-	d->inbuf = xmalloc(IN_SIZE);
+	d->out_size = OUT_SIZE;
+	map_slots(d);
 	sha256_init(&d->stored_hash);
 	sha256_init(&d->uncompressed_hash);
+	hasher_start(&d->stored_hasher, &d->stored_hash);
 	if (fill(d, err) < 0) {
 		decoder_free(d);
 		return -1;
@@ -281,26 +443,11 @@ int decoder_open(struct byte_stream *in, const struct decode_limits *limits, str
 		decoder_free(d);
 		return ls_fail(err, "empty layer blob");
 	}
-	if (d->in_len >= 2 && d->inbuf[0] == 0x1f && d->inbuf[1] == 0x8b) {
-		d->comp = COMPRESSION_GZIP;
-		d->gz = xcalloc(1, sizeof(*d->gz));
-		isal_inflate_init(d->gz);
-		d->gz->crc_flag = ISAL_GZIP;
-	} else if (d->in_len >= 4 && !memcmp(d->inbuf, "\x28\xb5\x2f\xfd", 4)) {
-		d->comp = COMPRESSION_ZSTD;
-		d->zs = ZSTD_createDCtx();
-		if (!d->zs)
-			abort();
-		/* Bound the window so a hostile frame cannot ask for gigabytes of memory. */
-		ZSTD_DCtx_setParameter(d->zs, ZSTD_d_windowLogMax, 27);
-	} else {
-		d->comp = COMPRESSION_NONE;
-	}
-	for (int i = 0; i < RING; i++)
-		d->ring[i] = xmalloc(OUT_SIZE);
-	/* Plain: the stored bytes are the tar. Compressed: the stored hash stays here (it is
-	 * the smaller stream), the tar's hash moves to the hasher. */
-	hasher_start(&d->hasher, d->comp == COMPRESSION_NONE ? &d->stored_hash : &d->uncompressed_hash);
+	sniff_compression(d);
+	/* The sniffing read filled the first slot; a plain tar goes on in place. */
+	d->use_view = d->comp == COMPRESSION_NONE && d->in->view;
+	if (d->comp != COMPRESSION_NONE)
+		hasher_start(&d->tar_hasher, &d->uncompressed_hash);
 	*out = d;
 	return 0;
 }
@@ -308,17 +455,8 @@ int decoder_open(struct byte_stream *in, const struct decode_limits *limits, str
 ssize_t decoder_read(struct decoder *d, const void **chunk, ls_error *err)
 {
 	while (!d->done) {
-		ssize_t n;
-		if (d->comp == COMPRESSION_NONE) {
-			n = plain_step(d, chunk, err);
-		} else {
-			d->outbuf = hasher_next_slot(d);
-			n = d->comp == COMPRESSION_GZIP ? gz_step(d, err) : zstd_step(d, err);
-			if (n > 0) {
-				hasher_push(&d->hasher, d->outbuf, (size_t)n);
-				*chunk = d->outbuf;
-			}
-		}
+		ssize_t n = d->comp == COMPRESSION_NONE ? plain_step(d, chunk, err)
+							: decode_step(d, chunk, err);
 		if (n < 0)
 			return -1;
 		if (n == 0)
@@ -359,7 +497,8 @@ static void finish_hashes(struct decoder *d)
 {
 	if (d->finished_hashes)
 		return;
-	hasher_stop(&d->hasher);
+	hasher_stop(&d->stored_hasher);
+	hasher_stop(&d->tar_hasher);
 	sha256_final(&d->stored_hash, d->stored_digest);
 	sha256_final(&d->uncompressed_hash, d->uncompressed_digest);
 	if (d->comp == COMPRESSION_NONE)
@@ -377,9 +516,8 @@ void decoder_digests(struct decoder *d, char stored[DIGEST_STR_MAX],
 
 int decoder_finish_stored(struct decoder *d, char stored[DIGEST_STR_MAX], ls_error *err)
 {
-	hasher_stop(&d->hasher); /* from here on, fill() hashes the stored bytes itself */
 	while (!d->in_eof) {
-		d->in_pos = d->in_len = 0;
+		d->in_pos = d->in_len;
 		if (fill(d, err) < 0)
 			return -1;
 	}
@@ -392,7 +530,8 @@ void decoder_free(struct decoder *d)
 {
 	if (!d)
 		return;
-	hasher_stop(&d->hasher);
+	hasher_stop(&d->stored_hasher);
+	hasher_stop(&d->tar_hasher);
 	if (!d->finished_hashes) {
 		sha256_release(&d->stored_hash);
 		sha256_release(&d->uncompressed_hash);
@@ -400,9 +539,7 @@ void decoder_free(struct decoder *d)
 	if (d->in)
 		d->in->close(d->in);
 	free(d->gz);
-	ZSTD_freeDCtx(d->zs);
-	free(d->inbuf);
-	for (int i = 0; i < RING; i++)
-		free(d->ring[i]);
+	unmap_pages(d->zs_mem, d->zs_len); /* a static context: no ZSTD_freeDCtx */
+	unmap_pages(d->slots_mem, d->slots_len);
 	free(d);
 }
