@@ -4,7 +4,8 @@
 # repetition, wall time from `date`, peak RSS and CPU from /usr/bin/time.
 #
 #   bench_tools CMD…            install what is missing (as root), else fail naming it
-#   bench_binary ROOT           sets LS: $LAYERSCOPE, or ROOT/build-bench (release) built now
+#   bench_binary ROOT           sets LS: $LAYERSCOPE, or ROOT/build-bench (release) built now;
+#                               BENCH_STALE=1 when that build failed and an older binary is used
 #   bench_timed OUT CMD…        run CMD once, append "wall-µs rss-KiB user sys busy-ticks" to OUT
 #   bench_settle                wait (≤ BENCH_SETTLE s, 10) for other processes to calm down
 #   bench_best FILE             "seconds cpu-seconds peak-rss-KiB" of the fastest line of FILE
@@ -28,8 +29,10 @@ bench_tools() {
     >/dev/null || bench_die "apt-get install ${need[*]} failed"
 }
 
+# shellcheck disable=SC2034 # BENCH_STALE is read by the scripts that source this
 bench_binary() {
   local root=$1 build=$1/build-bench
+  BENCH_STALE=0
   if [ -n "${LAYERSCOPE:-}" ]; then
     LS=$LAYERSCOPE
   else
@@ -39,7 +42,10 @@ bench_binary() {
     LS=$build/layerscope
     ninja -C "$build" layerscope >"$build/bench-ninja.log" 2>&1 ||
       { [ -x "$LS" ] || bench_die "ninja -C $build failed"
-        echo "bench: WARNING: the build failed; measuring the previous binary $LS" >&2; }
+        # The tree may be mid-edit: measure the last good binary, and say so in the results.
+        echo "bench: WARNING: the build failed (see $build/bench-ninja.log);" \
+          "measuring the previous binary $LS" >&2
+        BENCH_STALE=1; }
   fi
   [ -x "$LS" ] || bench_die "no layerscope binary at $LS"
 }

@@ -27,41 +27,13 @@ case "${1:-}" in
 esac
 
 die() { echo "bench/run.sh: $*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
 
-# ---- tools: /usr/bin/time (package time), igzip (isal), zstd, pigz, python3 ----
-need_pkgs=()
-[ -x /usr/bin/time ] || need_pkgs+=(time)
-command -v igzip >/dev/null || need_pkgs+=(isal)
-command -v zstd >/dev/null || need_pkgs+=(zstd)
-command -v pigz >/dev/null || need_pkgs+=(pigz)
-command -v python3 >/dev/null || need_pkgs+=(python3)
-command -v openssl >/dev/null || need_pkgs+=(openssl)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || die "missing tools; install: apt-get install ${need_pkgs[*]}"
-  echo "bench: installing ${need_pkgs[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${need_pkgs[@]}" >/dev/null || die "apt-get install ${need_pkgs[*]} failed"
-fi
-
-# ---- the binary: a release build of our own ----
-STALE=0
-if [ -n "${LAYERSCOPE:-}" ]; then
-  LS=$LAYERSCOPE
-else
-  BUILD=$ROOT/build-bench
-  [ -f "$BUILD/build.ninja" ] ||
-    meson setup "$BUILD" "$ROOT" -Dbuildtype=release -Dwerror=true >/dev/null ||
-    die "meson setup $BUILD failed"
-  LS=$BUILD/layerscope
-  if ! ninja -C "$BUILD" layerscope >"$BUILD/bench-ninja.log" 2>&1; then
-    # The tree is shared: another subsystem may be mid-edit. Measure the last good binary.
-    [ -x "$LS" ] || { cat "$BUILD/bench-ninja.log" >&2; die "ninja -C $BUILD failed"; }
-    echo "bench: WARNING: the build failed (see $BUILD/bench-ninja.log);" \
-      "measuring the previous binary $LS" >&2
-    STALE=1
-  fi
-fi
-[ -x "$LS" ] || die "no layerscope binary at $LS"
+# ---- tools, and the binary: a release build of our own (or $LAYERSCOPE) ----
+bench_tools time igzip zstd pigz python3 openssl
+bench_binary "$ROOT"
+STALE=$BENCH_STALE
 
 # ---- the image (built once, cached) ----
 python3 "$HERE/make-image.py" --cache "$CACHE" || die "make-image.py failed"
@@ -71,43 +43,12 @@ trap 'rm -rf "$TMP"' EXIT
 ROWS=$TMP/rows.tsv
 : >"$ROWS"
 
-ns() { date +%s%N; }
-
-# CPU time the whole machine spent busy, in clock ticks (user, nice, system, irq, softirq,
-# steal: steal is another VM holding our core).
-busy_ticks() {
-  local _c u n s _idle _iowait q sq st _r
-  read -r _c u n s _idle _iowait q sq st _r </proc/stat
-  echo $((u + n + s + q + sq + st))
-}
 HZ=$(getconf CLK_TCK)
-
-# settle: wait (at most BENCH_SETTLE seconds, 10 by default) until other processes use less
-# than a third of a core over half a second. The machine is shared; this only helps.
-settle() {
-  local deadline=$(( $(date +%s) + ${BENCH_SETTLE:-10} )) b0 b1
-  while :; do
-    b0=$(busy_ticks); sleep 0.5; b1=$(busy_ticks)
-    [ $(( (b1 - b0) * 6 )) -lt "$HZ" ] && return 0
-    [ "$(date +%s)" -ge "$deadline" ] && return 0
-  done
-}
-
-# timed OUT CMD...: run CMD once under /usr/bin/time and append to OUT: wall microseconds
-# (from date, finer than time's %e), peak RSS KiB, user and system CPU seconds (children
-# included, so a shell loop of decompressors counts them all), and the machine's busy ticks
-# during the run (minus CMD's own CPU, that is what other processes took).
-timed() {
-  local out=$1 t0 t1 b0 b1 rss usr sys; shift
-  b0=$(busy_ticks)
-  t0=$(ns)
-  /usr/bin/time -f '%M %U %S' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" ||
-    { sed 's/^/  /' "$TMP/err" >&2; die "failed: $*"; }
-  t1=$(ns)
-  b1=$(busy_ticks)
-  read -r rss usr sys <"$TMP/time"
-  echo "$(( (t1 - t0) / 1000 )) $rss $usr $sys $(( b1 - b0 ))" >>"$out"
-}
+# settle and timed (bench/lib.sh): wait for a quiet moment; run once and append "wall-µs
+# peak-RSS-KiB user sys busy-ticks" (CPU of children included, so a shell loop of
+# decompressors counts them all; busy ticks minus the command's own CPU is what others took).
+settle() { bench_settle; }
+timed() { bench_timed "$@"; }
 
 # The floor: decompress (or cat, or hash) every blob to /dev/null, one after the other.
 # shellcheck disable=SC2016 # expanded by the bash -c that runs it
@@ -121,10 +62,7 @@ for b; do
   esac >/dev/null || exit 1
 done'
 
-blobs_of() {
-  python3 -c 'import json, sys; m = json.load(open(sys.argv[1] + "/image.json"))
-for b in m["variants"][sys.argv[2]]["blobs"]: print(sys.argv[1] + "/" + b)' "$CACHE" "$1"
-}
+blobs_of() { bench_blobs_of "$CACHE" "$1"; }
 
 read -r LOAD_START _ </proc/loadavg
 CORES=$(nproc)
