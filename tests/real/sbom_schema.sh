@@ -73,6 +73,12 @@ if [ ${#images[@]} -gt 0 ]; then
 	jq '.packages[1].licenseDeclared = "not a licence (x"' "$TMP/$base.spdx.json" >"$TMP/bad.spdx.json"
 	check_exit "an SPDX document with a bad licence expression is refused" 1 \
 		node "$SRC/tests/real/sbom_validate.js" "$tools" spdx "$TMP/bad.spdx.json"
+	jq '.packages[1].layer = 1' "$TMP/$base.spdx.json" >"$TMP/bad2.spdx.json"
+	check_exit "an SPDX document with a property SPDX 2.3 does not define is refused" 1 \
+		node "$SRC/tests/real/sbom_validate.js" "$tools" spdx "$TMP/bad2.spdx.json"
+	jq '.relationships[0].relationshipType = "OWNS"' "$TMP/$base.spdx.json" >"$TMP/bad3.spdx.json"
+	check_exit "an SPDX document with an unknown relationship type is refused" 1 \
+		node "$SRC/tests/real/sbom_validate.js" "$tools" spdx "$TMP/bad3.spdx.json"
 	if [[ $formats == *spdx3* ]]; then
 		jq '(."@graph"[] | select(.type == "Relationship")).relationshipType = "notARelationship"' \
 			"$TMP/$base.spdx3.json" >"$TMP/bad1.spdx3.json"

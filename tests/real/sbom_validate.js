@@ -82,8 +82,47 @@ if (kind === 'cyclonedx') {
     ((doc.creationInfo || {}).creators || []).forEach((c) => {
       if (!/^(Tool|Person|Organization): /.test(c)) errors.push(`creator ${c}`);
     });
+    // The properties SPDX 2.3 defines for each object (spec clauses 6-11, JSON names), and its
+    // enumerations: a name or value outside them is an error, as in the official schema.
+    const allowed = (obj, keys, where) => Object.keys(obj || {}).forEach((k) => {
+      if (!keys.includes(k)) errors.push(`${where}: property ${k} is not SPDX 2.3`);
+    });
+    const oneOf = (v, values, where) => {
+      if (v !== undefined && !values.includes(v)) errors.push(`${where}: ${v} is not one of SPDX 2.3's values`);
+    };
+    allowed(doc, ['$schema', 'SPDXID', 'annotations', 'comment', 'creationInfo', 'dataLicense',
+      'externalDocumentRefs', 'hasExtractedLicensingInfos', 'name', 'revieweds', 'spdxVersion',
+      'documentNamespace', 'documentDescribes', 'packages', 'files', 'snippets', 'relationships'], 'document');
+    allowed(doc.creationInfo, ['comment', 'created', 'creators', 'licenseListVersion'], 'creationInfo');
+    const packageKeys = ['SPDXID', 'annotations', 'attributionTexts', 'builtDate', 'checksums', 'comment',
+      'copyrightText', 'description', 'downloadLocation', 'externalRefs', 'filesAnalyzed', 'hasFiles',
+      'homepage', 'licenseComments', 'licenseConcluded', 'licenseDeclared', 'licenseInfoFromFiles', 'name',
+      'originator', 'packageFileName', 'packageVerificationCode', 'primaryPackagePurpose', 'releaseDate',
+      'sourceInfo', 'summary', 'supplier', 'validUntilDate', 'versionInfo'];
+    const purposes = ['APPLICATION', 'FRAMEWORK', 'LIBRARY', 'CONTAINER', 'OPERATING-SYSTEM', 'DEVICE',
+      'FIRMWARE', 'SOURCE', 'ARCHIVE', 'FILE', 'INSTALL', 'OTHER'];
+    const categories = ['SECURITY', 'PACKAGE-MANAGER', 'PACKAGE_MANAGER', 'PERSISTENT-ID', 'PERSISTENT_ID', 'OTHER'];
+    const algorithms = ['SHA1', 'SHA224', 'SHA256', 'SHA384', 'SHA512', 'SHA3-256', 'SHA3-384', 'SHA3-512',
+      'BLAKE2b-256', 'BLAKE2b-384', 'BLAKE2b-512', 'BLAKE3', 'MD2', 'MD4', 'MD5', 'MD6', 'ADLER32'];
+    const relationshipTypes = ['DESCRIBES', 'DESCRIBED_BY', 'CONTAINS', 'CONTAINED_BY', 'DEPENDS_ON',
+      'DEPENDENCY_OF', 'DEPENDENCY_MANIFEST_OF', 'BUILD_DEPENDENCY_OF', 'DEV_DEPENDENCY_OF',
+      'OPTIONAL_DEPENDENCY_OF', 'PROVIDED_DEPENDENCY_OF', 'TEST_DEPENDENCY_OF', 'RUNTIME_DEPENDENCY_OF',
+      'EXAMPLE_OF', 'GENERATES', 'GENERATED_FROM', 'ANCESTOR_OF', 'DESCENDANT_OF', 'VARIANT_OF',
+      'DISTRIBUTION_ARTIFACT', 'PATCH_FOR', 'PATCH_APPLIED', 'COPY_OF', 'FILE_ADDED', 'FILE_DELETED',
+      'FILE_MODIFIED', 'EXPANDED_FROM_ARCHIVE', 'DYNAMIC_LINK', 'STATIC_LINK', 'DATA_FILE_OF',
+      'TEST_CASE_OF', 'BUILD_TOOL_OF', 'DEV_TOOL_OF', 'TEST_OF', 'TEST_TOOL_OF', 'DOCUMENTATION_OF',
+      'OPTIONAL_COMPONENT_OF', 'METAFILE_OF', 'PACKAGE_OF', 'AMENDS', 'PREREQUISITE_FOR', 'HAS_PREREQUISITE',
+      'REQUIREMENT_DESCRIPTION_FOR', 'SPECIFICATION_FOR', 'OTHER'];
     const ids = new Set(['SPDXRef-DOCUMENT']);
     (doc.packages || []).forEach((p, i) => {
+      allowed(p, packageKeys, `packages[${i}]`);
+      oneOf(p.primaryPackagePurpose, purposes, `packages[${i}].primaryPackagePurpose`);
+      if (p.filesAnalyzed !== undefined && typeof p.filesAnalyzed !== 'boolean') errors.push(`packages[${i}].filesAnalyzed is not a boolean`);
+      (p.checksums || []).forEach((c, k) => {
+        allowed(c, ['algorithm', 'checksumValue'], `packages[${i}].checksums[${k}]`);
+        oneOf(c.algorithm, algorithms, `packages[${i}].checksums[${k}].algorithm`);
+        if (!/^[0-9a-fA-F]+$/.test(c.checksumValue || '')) errors.push(`packages[${i}].checksums[${k}].checksumValue is not hex`);
+      });
       need(p, ['SPDXID', 'name', 'downloadLocation'], `packages[${i}]`);
       if (!/^SPDXRef-[A-Za-z0-9.-]+$/.test(p.SPDXID || '')) errors.push(`packages[${i}].SPDXID ${p.SPDXID}`);
       if (ids.has(p.SPDXID)) errors.push(`duplicate SPDXID ${p.SPDXID}`);
@@ -95,11 +134,15 @@ if (kind === 'cyclonedx') {
       }
       (p.externalRefs || []).forEach((r) => {
         need(r, ['referenceCategory', 'referenceType', 'referenceLocator'], `packages[${i}].externalRefs`);
+        allowed(r, ['comment', 'referenceCategory', 'referenceLocator', 'referenceType'], `packages[${i}].externalRefs`);
+        oneOf(r.referenceCategory, categories, `packages[${i}].externalRefs.referenceCategory`);
         if (r.referenceType === 'purl' && !/^pkg:[a-z]+\/.+/.test(r.referenceLocator)) errors.push(`bad purl ${r.referenceLocator}`);
       });
     });
     (doc.relationships || []).forEach((r, i) => {
       need(r, ['spdxElementId', 'relationshipType', 'relatedSpdxElement'], `relationships[${i}]`);
+      allowed(r, ['spdxElementId', 'comment', 'relatedSpdxElement', 'relationshipType'], `relationships[${i}]`);
+      oneOf(r.relationshipType, relationshipTypes, `relationships[${i}].relationshipType`);
       if (!ids.has(r.spdxElementId) || !ids.has(r.relatedSpdxElement)) errors.push(`relationships[${i}] refers to an unknown element`);
     });
     if (!(doc.relationships || []).some((r) => r.relationshipType === 'DESCRIBES')) errors.push('no DESCRIBES relationship');
