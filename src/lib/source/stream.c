@@ -1,7 +1,9 @@
 #include "source/stream.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,6 +73,29 @@ static void region_release_view(struct byte_stream *s, const void *p, size_t n)
 	madvise(rs->map + first, start + n - first, MADV_DONTNEED);
 }
 
+/* A mapped file that another process truncates while we read it raises SIGBUS on the first
+ * page past its new end, in whichever thread touches it (decoder, hasher, tar reader). Nothing
+ * can resume from there, so say what happened and exit 2, as for any other bad input, rather
+ * than dying of the signal. */
+static void on_sigbus(int sig)
+{
+	static const char msg[] = "layerscope: an input file shrank while it was being read "
+				  "(SIGBUS on a mapped file): it was modified during the run\n";
+	(void)sig;
+	ssize_t unused = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)unused;
+	_exit(2);
+}
+
+static void install_sigbus_handler(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 /* Map the region when it lies wholly inside the file: past the end of a file, touching a
  * mapped page raises SIGBUS, so a truncated file keeps the read path and its clean error. */
 static void region_try_map(struct region_stream *rs)
@@ -87,6 +112,7 @@ static void region_try_map(struct region_stream *rs)
 		       (off_t)(rs->r.offset - rs->skew));
 	if (m == MAP_FAILED)
 		return;
+	install_sigbus_handler(); /* per mapping (one syscall), so no later handler displaces it */
 	madvise(m, rs->map_len, MADV_SEQUENTIAL);
 	/* Page-cache huge pages would be mapped whole, far past the views in use (measured:
 	 * +1.2 MiB peak RSS on a docker-archive). */
