@@ -22,11 +22,6 @@ enum {
 	OUT_SLOTS = 4,
 	QUEUE = 4,  /* chunks a hasher may lag behind */
 	CARRY = 16, /* room before an input slot for bytes the last one left unconsumed */
-	/* A plain tar from a mapped blob is read in place, in views of this size: releasing a
-	 * view costs the kernel a TLB flush on every core running one of our threads, so fewer,
-	 * larger views (-8 % CPU against pread; 128 KiB views saved nothing). Compressed blobs
-	 * are read with pread: their copy is small and views saved nothing. */
-	VIEW_SIZE = 512 * 1024,
 	HASH_BATCH = 2, /* wake a sleeping hasher once this many chunks wait: half the wake-ups */
 	ZSTD_WINDOW_LOG_MAX = 27, /* 128 MiB: zstd --long's default; larger frames are refused */
 };
@@ -48,12 +43,12 @@ struct hasher {
 	struct sha256 *h;
 };
 
-/* A buffer and the sequence number, in its hasher, of the chunk last pushed from it. An input
- * slot reading a mapped plain tar holds a view instead. */
+/* A buffer and the sequence number, in its hasher, of the chunk last pushed from it. Blobs are
+ * read into private buffers (pread), never mapped: the hasher and the tar reader must see the
+ * same bytes even if another process rewrites the file meanwhile, and a file truncated under a
+ * mapping would kill the process with SIGBUS instead of giving an error. */
 struct slot {
 	unsigned char *buf;
-	const unsigned char *view;
-	size_t view_len;
 	uint64_t seq;
 };
 
@@ -65,7 +60,6 @@ struct decoder {
 	unsigned char *slots_mem; /* all slots, one mapping */
 	size_t slots_len;
 	unsigned in_next, out_next;
-	bool use_view; /* a plain tar whose stream can be viewed in place */
 	size_t out_size;  /* bytes per output chunk, up to OUT_SIZE */
 	struct hasher stored_hasher, tar_hasher;
 	unsigned char *inbuf, *outbuf;
@@ -181,22 +175,6 @@ static struct slot *next_slot(struct slot *ring, unsigned n, unsigned *next, str
 	return s;
 }
 
-/* The next bytes of a mapped plain tar, in place: no copy. The slot's previous view is
- * released first (its hasher is done with it, and libarchive with the bytes). */
-static ssize_t view_slot(struct decoder *d, struct slot *s, ls_error *err)
-{
-	const void *p;
-	if (s->view)
-		d->in->release(d->in, s->view, s->view_len);
-	s->view = NULL;
-	ssize_t n = d->in->view(d->in, &p, VIEW_SIZE, err);
-	if (n > 0) {
-		s->view = p;
-		s->view_len = (size_t)n;
-	}
-	return n;
-}
-
 /* The next stored bytes copied into the slot's buffer, after the `keep` bytes carried over. */
 static ssize_t read_slot(struct decoder *d, struct slot *s, size_t keep, ls_error *err)
 {
@@ -215,8 +193,7 @@ static ssize_t read_slot(struct decoder *d, struct slot *s, size_t keep, ls_erro
 }
 
 /* Move on to the next stored bytes in a fresh input slot and queue them for the stored digest.
- * The few unconsumed bytes (at most CARRY: gz_step peeks at two; never with views, as plain
- * tars consume everything) move in front of them. Sets in_eof at the end. */
+ * The few unconsumed bytes (at most CARRY: gz_step peeks at two) move in front of them. Sets in_eof at the end. */
 static int fill(struct decoder *d, ls_error *err)
 {
 	size_t keep = d->in_len - d->in_pos;
@@ -226,7 +203,7 @@ static int fill(struct decoder *d, ls_error *err)
 		return 0;
 	}
 	struct slot *s = next_slot(d->in_slot, IN_SLOTS, &d->in_next, &d->stored_hasher);
-	ssize_t got = d->use_view ? view_slot(d, s, err) : read_slot(d, s, keep, err);
+	ssize_t got = read_slot(d, s, keep, err);
 	if (got < 0)
 		return -1;
 	if (got == 0) {
@@ -238,7 +215,7 @@ static int fill(struct decoder *d, ls_error *err)
 		}
 		return 0;
 	}
-	unsigned char *start = d->use_view ? (unsigned char *)s->view : s->buf + CARRY;
+	unsigned char *start = s->buf + CARRY;
 	s->seq = hasher_push(&d->stored_hasher, start, (size_t)got);
 	d->stored += (uint64_t)got;
 	d->inbuf = start - keep;
@@ -445,7 +422,6 @@ int decoder_open(struct byte_stream *in, const struct decode_limits *limits, str
 	}
 	sniff_compression(d);
 	/* The sniffing read filled the first slot; a plain tar goes on in place. */
-	d->use_view = d->comp == COMPRESSION_NONE && d->in->view;
 	if (d->comp != COMPRESSION_NONE)
 		hasher_start(&d->tar_hasher, &d->uncompressed_hash);
 	*out = d;
