@@ -86,6 +86,8 @@ check_eq "without the allow regex the example is reported" '["/app/example.md","
   "$(found --secret-config "$TMP/cfg-noregion.yaml" "$cimg" | jq -c '[.[] | select(.[0] == "acme-key") | .[1]]')"
 printf 'enable-builtin-rules: [github-pat]\n' >"$TMP/enable.yaml"
 check_eq "enable-builtin-rules: only those built-ins" '[["github-pat","/app/deploy.sh"]]' "$(found --secret-config "$TMP/enable.yaml" "$cimg")"
+printf 'enable-builtin-rules:\n' >"$TMP/enable-null.yaml"
+check_eq "enable-builtin-rules with no value leaves the built-ins on" "$(found "$cimg")" "$(found --secret-config "$TMP/enable-null.yaml" "$cimg")"
 printf 'rules:\n  - id: acme-ini\n    regex: ACME-[0-9a-f]{20}\n    path: \\.ini$\n' >"$TMP/path.yaml"
 check_eq "a rule's path limits it to matching files" '["/app/settings.ini","/test/fake.ini"]' \
   "$(found --secret-config "$TMP/path.yaml" "$cimg" | jq -c '[.[] | select(.[0] == "acme-ini") | .[1]]')"
@@ -99,6 +101,25 @@ printf 'FROM debian:12-slim\nRUN apt-get install -y curl\n' >"$TMP/proj/Dockerfi
 (cd "$TMP/proj" && "$LS" lint --format json Dockerfile >"$TMP/lint.json" 2>"$TMP/lint.err")
 check_eq "lint reads the same file as before (its DL3015 ignored, no error)" "0 0" \
   "$(jq '[.. | objects | select(.code? == "DL3015")] | length' "$TMP/lint.json") $(wc -l <"$TMP/lint.err")"
+# A crowd of allowed matches (1,100 copies of AWS's documented example key, more than the
+# 1,024 candidates a rule keeps per file) pushes out neither another rule's token after them
+# nor a real key of the same rule: past the cap a match is reported, not dropped.
+python3 - "$TMP" "$SRC/tests/fixtures" <<'PY' || not_ok "make the crowded image"
+import sys
+sys.path.insert(0, sys.argv[2])
+import mkfixtures as m
+crowd = b"aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" * 1100
+layer = m.make_tar([
+    m.D("app"),
+    m.F("app/crowd.txt", crowd + b"token: glpat-" + b"Abcdefghij0123456789" + b"\n"),
+    m.F("app/crowd-aws.txt", crowd + b"aws_access_key_id = AKIA" + b"QYLPMN5HHHFPZAM2" + b"\n"),
+])
+m.oci("crowd.tar", [(layer, "gzip")], ["COPY . /"])
+PY
+printf 'allow-rules:\n  - id: aws-example\n    regex: AKIAIOSFODNN7EXAMPLE\n' >"$TMP/crowd.yaml"
+check_eq "allowed crowds push out no other rule's token, nor a real key of the same rule" \
+  '[["aws-access-key-id","/app/crowd-aws.txt"],["gitlab-pat","/app/crowd.txt"]]' \
+  "$(found --secret-config "$TMP/crowd.yaml" "$TMP/crowd.tar")"
 # Errors: exit 2 and one line saying what is wrong and where.
 one_line_error() { # DESC PATTERN ARGS...
   local d=$1 pat=$2; shift 2

@@ -347,9 +347,7 @@ static void *map_pages(size_t n)
 {
 	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
-	if (p == MAP_FAILED)
-		abort(); /* out of address space: as xmalloc does */
-	return p;
+	return p == MAP_FAILED ? NULL : p; /* out of address space (ulimit -v): the caller says so */
 }
 
 static void unmap_pages(void *p, size_t n)
@@ -360,45 +358,53 @@ static void unmap_pages(void *p, size_t n)
 
 /* Pages a decoder never touches cost nothing: the output slots of a plain tar, the second half
  * of each output slot of a zstd blob. */
-static void map_slots(struct decoder *d)
+static int map_slots(struct decoder *d, ls_error *err)
 {
 	d->slots_len = IN_SLOTS * (CARRY + IN_SIZE) + OUT_SLOTS * OUT_SIZE;
 	d->slots_mem = map_pages(d->slots_len);
+	if (!d->slots_mem)
+		return ls_fail(err, "cannot reserve %zu KiB of buffers: out of address space",
+			       d->slots_len / 1024);
 	unsigned char *p = d->slots_mem;
 	for (int i = 0; i < IN_SLOTS; i++, p += CARRY + IN_SIZE)
 		d->in_slot[i].buf = p;
 	for (int i = 0; i < OUT_SLOTS; i++, p += OUT_SIZE)
 		d->out_slot[i].buf = p;
+	return 0;
 }
 
 /* A zstd context in a workspace big enough for the largest window we accept: the address
  * space is reserved, but only the pages the frame's own window needs (2 MiB at zstd -3) are
  * ever touched, and a larger-window frame needs no reallocation. */
-static void zstd_open(struct decoder *d)
+static int zstd_open(struct decoder *d, ls_error *err)
 {
 	d->zs_len = ZSTD_estimateDStreamSize((size_t)1 << ZSTD_WINDOW_LOG_MAX);
 	d->zs_mem = map_pages(d->zs_len);
-	d->zs = ZSTD_initStaticDStream(d->zs_mem, d->zs_len);
+	d->zs = d->zs_mem ? ZSTD_initStaticDStream(d->zs_mem, d->zs_len) : NULL;
 	if (!d->zs)
-		abort();
+		return ls_fail(err, "cannot reserve %zu MiB for zstd's window: out of address space "
+				    "(ulimit -v?)", d->zs_len >> 20);
 	/* Bound the window so a hostile frame cannot ask for more (a clear error, too). */
 	ZSTD_DCtx_setParameter(d->zs, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
+	return 0;
 }
 
-static void sniff_compression(struct decoder *d)
+static int sniff_compression(struct decoder *d, ls_error *err)
 {
 	if (d->in_len >= 2 && d->inbuf[0] == 0x1f && d->inbuf[1] == 0x8b) {
 		d->comp = COMPRESSION_GZIP;
 		d->gz = xcalloc(1, sizeof(*d->gz));
 		isal_inflate_init(d->gz);
 		d->gz->crc_flag = ISAL_GZIP;
-	} else if (d->in_len >= 4 && !memcmp(d->inbuf, "\x28\xb5\x2f\xfd", 4)) {
+		return 0;
+	}
+	if (d->in_len >= 4 && !memcmp(d->inbuf, "\x28\xb5\x2f\xfd", 4)) {
 		d->comp = COMPRESSION_ZSTD;
 		d->out_size = ZSTD_OUT_SIZE;
-		zstd_open(d);
-	} else {
-		d->comp = COMPRESSION_NONE;
+		return zstd_open(d, err);
 	}
+	d->comp = COMPRESSION_NONE;
+	return 0;
 }
 
 int decoder_open(struct byte_stream *in, const struct decode_limits *limits, struct decoder **out,
@@ -408,7 +414,11 @@ int decoder_open(struct byte_stream *in, const struct decode_limits *limits, str
 	d->in = in;
 	d->limits = *limits;
 	d->out_size = OUT_SIZE;
-	map_slots(d);
+	if (map_slots(d, err) < 0) {
+		in->close(in);
+		free(d);
+		return -1;
+	}
 	sha256_init(&d->stored_hash);
 	sha256_init(&d->uncompressed_hash);
 	hasher_start(&d->stored_hasher, &d->stored_hash);
@@ -420,7 +430,10 @@ int decoder_open(struct byte_stream *in, const struct decode_limits *limits, str
 		decoder_free(d);
 		return ls_fail(err, "empty layer blob");
 	}
-	sniff_compression(d);
+	if (sniff_compression(d, err) < 0) {
+		decoder_free(d);
+		return -1;
+	}
 	/* The sniffing read filled the first slot; a plain tar goes on in place. */
 	if (d->comp != COMPRESSION_NONE)
 		hasher_start(&d->tar_hasher, &d->uncompressed_hash);

@@ -173,7 +173,8 @@ static int parse_config(struct secret_config *c, json_t *doc, ls_error *err)
 		return ls_fail(err, "not a YAML map");
 	json_t *enabled = json_object_get(doc, "enable-builtin-rules");
 	void *rules = NULL, *allow = NULL;
-	c->only_enabled_builtin = enabled != NULL;
+	/* "enable-builtin-rules:" with no value is YAML null: as if absent, not "none of them" */
+	c->only_enabled_builtin = enabled != NULL && !json_is_null(enabled);
 	int r = parse_list(json_object_get(doc, "rules"), "rules", sizeof(*c->rules), &rules,
 			   &c->n_rules, parse_rule_item, err);
 	c->rules = rules;

@@ -8,7 +8,7 @@
 
 #include "util/mem.h"
 
-enum { TAIL = 256, BINARY_PROBE = 8192, MAX_PENDING = 1024, MAX_ALLOWED = 4096 };
+enum { TAIL = 256, BINARY_PROBE = 8192, MAX_PENDING_PER_RULE = 1024, MAX_ALLOWED = 4096 };
 
 struct raw_finding {
 	size_t rule;
@@ -46,6 +46,7 @@ struct layer_state {
 	bool skip_file;       /* an allow rule's path matches this file */
 	bool *rule_off;       /* per rule: its path regex does not match this file */
 	bool *keyword_hit;    /* per rule: one of its keywords is in this file */
+	uint32_t *n_pending_of; /* per rule: its candidates waiting in `pending` */
 	struct candidate *pending;
 	size_t n_pending, cap_pending;
 	struct allowed_region *allowed;
@@ -305,6 +306,28 @@ static void add_finding(struct layer_state *ls, const struct raw_finding *f)
 	ls->found[ls->n_found++] = *f;
 }
 
+static bool inside_allowed(const struct layer_state *ls, const struct candidate *c)
+{
+	for (size_t i = 0; i < ls->n_allowed; i++)
+		if (ls->allowed[i].from <= c->from && c->to <= ls->allowed[i].to)
+			return true;
+	return false;
+}
+
+/* Drop the waiting candidates that an allowed region seen so far encloses: regions only
+ * accumulate, so those can never be reported. */
+static void prune_allowed(struct layer_state *ls)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < ls->n_pending; i++) {
+		if (inside_allowed(ls, &ls->pending[i]))
+			ls->n_pending_of[ls->pending[i].f.rule]--;
+		else
+			ls->pending[kept++] = ls->pending[i];
+	}
+	ls->n_pending = kept;
+}
+
 static void on_rule_match(struct secret_scanner *s, struct layer_state *ls, size_t rule,
 			  unsigned long long from, unsigned long long to)
 {
@@ -326,8 +349,18 @@ static void on_rule_match(struct secret_scanner *s, struct layer_state *ls, size
 		last->to = to; /* the same match, longer: Trivy weighs the longest */
 		return;
 	}
-	if (ls->n_pending >= MAX_PENDING)
-		return;
+	if (ls->n_pending_of[rule] >= MAX_PENDING_PER_RULE) {
+		prune_allowed(ls); /* a file full of allowed examples, say */
+		if (ls->n_pending_of[rule] > MAX_PENDING_PER_RULE * 3 / 4) {
+			/* Still too many to weigh: report this one rather than risk dropping a
+			 * real secret that follows. Per rule: one rule's crowd never hides
+			 * another's. */
+			ls->seen[rule] = true;
+			add_finding(ls, &f);
+			return;
+		}
+	}
+	ls->n_pending_of[rule]++;
 	ls->pending = xgrow(ls->pending, &ls->cap_pending, ls->n_pending + 1, sizeof(*ls->pending));
 	ls->pending[ls->n_pending++] = (struct candidate){f, from, to};
 }
@@ -354,14 +387,6 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 		break;
 	}
 	return 0;
-}
-
-static bool inside_allowed(const struct layer_state *ls, const struct candidate *c)
-{
-	for (size_t i = 0; i < ls->n_allowed; i++)
-		if (ls->allowed[i].from <= c->from && c->to <= ls->allowed[i].to)
-			return true;
-	return false;
 }
 
 /* At the end of a file: the first candidate of each rule that has a keyword of its rule in
@@ -454,6 +479,7 @@ static void on_data(void *ctx, size_t layer, const struct layer_entry *e, const 
 		ls->n_pending = ls->n_allowed = 0;
 		memset(ls->seen, 0, s->n_rules * sizeof(bool));
 		memset(ls->keyword_hit, 0, s->n_rules * sizeof(bool));
+		memset(ls->n_pending_of, 0, s->n_rules * sizeof(*ls->n_pending_of));
 		match_path(s, ls);
 		if (ls->skip_file || hs_open_stream(s->db, 0, &ls->stream) != HS_SUCCESS)
 			ls->stream = NULL;
@@ -525,6 +551,7 @@ static int alloc_layers(struct secret_scanner *s, size_t n_layers, ls_error *err
 		ls->seen = xcalloc(s->n_rules, sizeof(bool));
 		ls->rule_off = xcalloc(s->n_rules, sizeof(bool));
 		ls->keyword_hit = xcalloc(s->n_rules, sizeof(bool));
+		ls->n_pending_of = xcalloc(s->n_rules, sizeof(*ls->n_pending_of));
 	}
 	return 0;
 }
@@ -612,6 +639,7 @@ void secret_scanner_free(struct secret_scanner *s)
 		free(s->layers[i].seen);
 		free(s->layers[i].rule_off);
 		free(s->layers[i].keyword_hit);
+		free(s->layers[i].n_pending_of);
 		free(s->layers[i].pending);
 		free(s->layers[i].allowed);
 		free(s->layers[i].found);

@@ -136,11 +136,23 @@ static char *alpine_branch(const char *version)
 	return b;
 }
 
+static bool apk_valid(const char *v)
+{
+	int c;
+	ls_error ignored;
+	return version_compare(ECO_APK, v, v, &c, &ignored) == 0;
+}
+
+/* apk order; a version apk cannot parse sorts after every valid one (by bytes among its kind),
+ * so the order stays consistent for qsort. */
 static int apk_cmp(const char *a, const char *b)
 {
+	bool va = apk_valid(a), vb = apk_valid(b);
 	int c = 0;
 	ls_error ignored;
-	if (version_compare(ECO_APK, a, b, &c, &ignored) < 0)
+	if (va != vb)
+		return va ? -1 : 1;
+	if (!va || version_compare(ECO_APK, a, b, &c, &ignored) < 0)
 		return strcmp(a, b);
 	return c;
 }

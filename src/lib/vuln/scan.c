@@ -219,6 +219,8 @@ static char *title_of(const char *summary, const char *details)
 	n = TITLE_MAX;
 	while (n > TITLE_MAX / 2 && details[n] != ' ')
 		n--;
+	while (n > 0 && ((unsigned char)details[n] & 0xC0) == 0x80)
+		n--; /* never inside a UTF-8 sequence: JSON needs valid UTF-8 */
 	return xasprintf("%.*s…", (int)n, details);
 }
 
