@@ -34,7 +34,6 @@ bad bad-json.tar "index.json: malformed JSON"
 bad bad-empty.tar "empty file"
 bad bad-not-an-image "not an image"
 bad bad-truncated-archive.tar "truncated archive"
-bad bad-gzipped-archive.tar.gz "compressed archive"
 bad does-not-exist.tar "No such file"
 bad basic-oci "entries" --max-entries 5
 # Out of address space (ulimit -v) for zstd's window: an error, not abort(). Sanitizer builds

@@ -70,4 +70,38 @@ check_exit "docker-archive unknown tag" 2 "$LS" layers "docker-archive:$FIXTURES
 "$LS" layers "$FIXTURES/basic-oci" >"$TMP/table"
 check "table has a header and a total" grep -q '^3 layers, 30 entries' "$TMP/table"
 check_eq "table has one row per layer" 3 "$(grep -c '^[0-9]  ' "$TMP/table")"
+
+# Compressed archives (docker save | gzip, | zstd; oci-archive too) read as the tar inside,
+# streaming: the same layers, digests and files as the plain archive.
+same_layers() { "$LS" layers --json "$1" | jq -c 'del(.image.reference)'; }
+for f in basic-legacy.tar basic-docker25.tar basic-plain.tar basic-zstd.tar; do
+  want=$(same_layers "$FIXTURES/$f")
+  gzip -c "$FIXTURES/$f" >"$TMP/$f.gz"
+  zstd -q -c "$FIXTURES/$f" >"$TMP/$f.zst"
+  check_eq "$f | gzip reads the same" "$want" "$(same_layers "$TMP/$f.gz")"
+  check_eq "$f | zstd reads the same" "$want" "$(same_layers "$TMP/$f.zst")"
+done
+check_eq "docker-archive:PATH.tar.gz" "$(same_layers "$FIXTURES/basic-legacy.tar")" \
+  "$(same_layers "docker-archive:$TMP/basic-legacy.tar.gz")"
+check_eq "oci-archive:PATH.tar.zst" "$(same_layers "$FIXTURES/basic-zstd.tar")" \
+  "$(same_layers "oci-archive:$TMP/basic-zstd.tar.zst")"
+check_eq "the fixture's gzipped archive (gzip -9 of python's)" "$(same_layers "$FIXTURES/basic-plain.tar")" \
+  "$(same_layers "$FIXTURES/gzipped-archive.tar.gz")"
+check_eq "analyze agrees on a compressed archive" \
+  "$("$LS" analyze --json - "$FIXTURES/basic-legacy.tar" | jq -c .image)" \
+  "$("$LS" analyze --json - "$TMP/basic-legacy.tar.gz" | jq -c .image)"
+# Broken compressed archives: one line, exit 2.
+bad_packed() { # desc file pattern
+  "$LS" layers "$2" >"$TMP/out" 2>"$TMP/err"; local rc=$?
+  if [ $rc = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q -- "$3" "$TMP/err"; then ok "$1"
+  else not_ok "$1 (exit $rc)"; sed 's/^/#   /' "$TMP/err" | head -3; fi
+}
+head -c $(( $(stat -c %s "$TMP/basic-legacy.tar.gz") * 2 / 3 )) "$TMP/basic-legacy.tar.gz" >"$TMP/cut.tar.gz"
+bad_packed "a truncated gzipped archive" "$TMP/cut.tar.gz" "truncated gzip stream"
+head -c $(( $(stat -c %s "$TMP/basic-docker25.tar.zst") * 2 / 3 )) "$TMP/basic-docker25.tar.zst" >"$TMP/cut.tar.zst"
+bad_packed "a truncated zstd archive" "$TMP/cut.tar.zst" "truncated zstd stream"
+gzip -c "$FIXTURES/bad-layer-digest.tar" >"$TMP/tampered.tar.gz"
+bad_packed "a tampered layer inside a gzipped archive" "$TMP/tampered.tar.gz" "layer 1 .*blob digest mismatch"
+gzip -c "$FIXTURES/bad-config-digest.tar" >"$TMP/tampered-config.tar.gz"
+bad_packed "a tampered config (kept in memory) inside a gzipped archive" "$TMP/tampered-config.tar.gz" "config .*digest mismatch"
 done_testing

@@ -40,7 +40,7 @@ static int pattern_file(void)
 static void region_reads_its_bytes(void **state)
 {
 	(void)state;
-	struct byte_stream *s = region_stream_open((struct region){pattern_file(), 1, OFFSET, FILE_SIZE - OFFSET - 100});
+	struct byte_stream *s = region_stream_open((struct region){.fd = pattern_file(), .own_fd = 1, .offset = OFFSET, .length = FILE_SIZE - OFFSET - 100});
 	unsigned char buf[CHUNK];
 	uint64_t pos = OFFSET;
 	ssize_t n;
@@ -59,7 +59,7 @@ static void truncated_underneath_is_an_error(void **state)
 {
 	(void)state;
 	int fd = pattern_file();
-	struct byte_stream *s = region_stream_open((struct region){fd, 1, 0, FILE_SIZE});
+	struct byte_stream *s = region_stream_open((struct region){.fd = fd, .own_fd = 1, .length = FILE_SIZE});
 	unsigned char buf[CHUNK];
 	ls_error err;
 	assert_int_equal(s->read(s, buf, sizeof(buf), &err), CHUNK);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source/unpack.h"
 #include "util/mem.h"
 #include "util/strutil.h"
 
@@ -19,6 +20,7 @@ struct member {
 	char *link; /* symlink or hard link target, as stored */
 	enum member_type type;
 	uint64_t offset, size;
+	unsigned char *data; /* a small member of a compressed archive, kept from the index pass */
 };
 
 struct container {
@@ -27,9 +29,19 @@ struct container {
 	bool is_dir;
 	struct member *members; /* sorted by name (tar only) */
 	size_t n_members, cap_members;
+	bool packed;         /* a gzip- or zstd-compressed tar: offsets count decompressed bytes */
+	size_t cached_bytes; /* small members' data kept in memory */
 };
 
-enum { MAX_LINK_HOPS = 16, MAX_MEMBERS = 1000000 };
+/* In a compressed archive every member read costs decompressing all that comes before it, so
+ * the index pass keeps the small ones (manifests, configs, index.json) — within a budget, so
+ * memory still grows with the number of files, not their bytes. */
+enum {
+	MAX_LINK_HOPS = 16,
+	MAX_MEMBERS = 1000000,
+	SMALL_MEMBER_MAX = 1 << 20,
+	CACHED_BYTES_MAX = 64 << 20,
+};
 
 char *container_clean_name(const char *name)
 {
@@ -70,29 +82,66 @@ static int member_cmp(const void *a, const void *b)
 	return strcmp(((const struct member *)a)->name, ((const struct member *)b)->name);
 }
 
-static bool looks_compressed(int fd)
+/* libarchive reads a compressed archive through our unpacking stream. */
+struct unpack_reader {
+	struct byte_stream *s;
+	unsigned char buf[64 * 1024];
+	ls_error err;
+};
+
+static la_ssize_t unpack_read_cb(struct archive *a, void *p, const void **out)
 {
-	unsigned char m[4] = {0};
-	if (pread(fd, m, sizeof(m), 0) < 2)
-		return false;
-	return (m[0] == 0x1f && m[1] == 0x8b) ||
-	       (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd);
+	struct unpack_reader *r = p;
+	ssize_t n = r->s->read(r->s, r->buf, sizeof(r->buf), &r->err);
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", r->err.msg);
+		return -1;
+	}
+	*out = r->buf;
+	return n;
+}
+
+static int open_archive(struct container *c, struct archive *a, struct unpack_reader **ur)
+{
+	if (!c->packed)
+		return archive_read_open_fd(a, c->fd, 64 * 1024);
+	*ur = xcalloc(1, sizeof(**ur));
+	(*ur)->s = unpack_stream_open(c->fd, 0, UINT64_MAX);
+	return archive_read_open(a, *ur, NULL, unpack_read_cb, NULL);
+}
+
+/* Keep a small member of a compressed archive in memory (see SMALL_MEMBER_MAX). */
+static int cache_member(struct container *c, struct archive *a, struct member *m, ls_error *err)
+{
+	if (m->size > SMALL_MEMBER_MAX || c->cached_bytes + m->size > CACHED_BYTES_MAX)
+		return 0;
+	m->data = xmalloc(m->size ? (size_t)m->size : 1);
+	size_t done = 0;
+	la_ssize_t got = 1;
+	while (done < m->size && (got = archive_read_data(a, m->data + done, (size_t)m->size - done)) > 0)
+		done += (size_t)got;
+	if (done != m->size) {
+		free(m->data);
+		m->data = NULL;
+		return ls_fail(err, "%s: member '%s': %s", c->path, m->name,
+			       got < 0 ? archive_error_string(a) : "truncated archive");
+	}
+	c->cached_bytes += done;
+	return 0;
 }
 
 static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 {
 	struct archive *a;
 	struct archive_entry *e;
+	struct unpack_reader *ur = NULL;
 	int r, ret = -1;
 
-	if (looks_compressed(c->fd))
-		return ls_fail(err, "%s: a compressed archive; decompress it first (gunzip / zstd -d) — "
-				    "layers inside are read in place, so the archive itself must be a plain tar",
-			       c->path);
+	c->packed = unpack_is_compressed(c->fd);
 	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
-	if (archive_read_open_fd(a, c->fd, 64 * 1024) != ARCHIVE_OK) {
+	if (open_archive(c, a, &ur) != ARCHIVE_OK) {
 		ls_fail(err, "%s: %s", c->path, archive_error_string(a));
 		goto out;
 	}
@@ -124,9 +173,13 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 			default: m.type = MEMBER_OTHER; break;
 			}
 		}
-		if (m.type == MEMBER_FILE && m.offset + m.size > file_size) {
+		if (m.type == MEMBER_FILE && !c->packed && m.offset + m.size > file_size) {
 			ls_fail(err, "%s: member '%s' ends past the end of the file (truncated archive)",
 				c->path, m.name);
+			free(m.name);
+			goto out;
+		}
+		if (m.type == MEMBER_FILE && c->packed && cache_member(c, a, &m, err) < 0) {
 			free(m.name);
 			goto out;
 		}
@@ -145,6 +198,10 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 	ret = 0;
 out:
 	archive_read_free(a);
+	if (ur) {
+		ur->s->close(ur->s);
+		free(ur);
+	}
 	return ret;
 }
 
@@ -188,6 +245,7 @@ void container_free(struct container *c)
 	for (size_t i = 0; i < c->n_members; i++) {
 		free(c->members[i].name);
 		free(c->members[i].link);
+		free(c->members[i].data);
 	}
 	free(c->members);
 	if (c->fd >= 0)
@@ -246,6 +304,8 @@ static int dir_region(struct container *c, const char *clean, struct region *out
 int container_region(struct container *c, const char *name, struct region *out, ls_error *err)
 {
 	cleanup_free char *clean = container_clean_name(name);
+	memset(out, 0, sizeof(*out));
+	out->fd = -1;
 	if (!clean || !*clean)
 		return ls_fail(err, "'%s' points outside the image", name);
 	if (c->is_dir)
@@ -259,6 +319,8 @@ int container_region(struct container *c, const char *name, struct region *out, 
 			out->own_fd = 0;
 			out->offset = m->offset;
 			out->length = m->size;
+			out->data = m->data;
+			out->packed = c->packed && !m->data;
 			return 0;
 		}
 		if (m->type != MEMBER_SYMLINK && m->type != MEMBER_HARDLINK)

@@ -17,12 +17,16 @@ struct byte_stream {
 	void (*close)(struct byte_stream *s);
 };
 
-/* A region of an open file: a whole blob file, or one member of an uncompressed tar. */
+/* A region of an open file: a whole blob file, or one member of an uncompressed tar; or one
+ * member of a compressed tar (packed: offset and length count decompressed bytes), or a small
+ * member the container already holds in memory (data). */
 struct region {
 	int fd;
 	int own_fd; /* the stream closes fd when done (a blob file opened for this read) */
 	uint64_t offset;
 	uint64_t length;
+	const unsigned char *data; /* borrowed from the container, or NULL */
+	int packed;
 };
 
 struct byte_stream *region_stream_open(struct region r);

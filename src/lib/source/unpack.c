@@ -1,0 +1,212 @@
+/* A compressed archive file (`docker save | gzip`, `| zstd`) read as the tar inside it, without
+ * writing it anywhere: each stream decompresses the file from its start and hands out the
+ * bytes [skip, skip + length) of the result. Random access into a gzip or zstd stream is not
+ * possible, so reaching a member costs decompressing everything before it; the container
+ * keeps small members (manifests, configs) in memory from its one indexing pass, so only
+ * layers pay that. */
+#include "source/unpack.h"
+
+#include <errno.h>
+#include <isa-l.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "util/mem.h"
+
+enum {
+	IN_SIZE = 128 * 1024,
+	SKIP_SIZE = 256 * 1024, /* output scratch for the bytes before the member */
+};
+
+/* The same bomb limits as for layers (layer/decompress.h): an archive may not unpack to more
+ * than 64 GiB, nor to more than 500 times its size once past 256 MiB. */
+#define UNPACK_MAX_BYTES (64ull << 30)
+#define UNPACK_MAX_RATIO 500
+#define UNPACK_RATIO_FLOOR (256ull << 20)
+
+struct unpack_stream {
+	struct byte_stream base;
+	int fd;
+	bool zstd;
+	struct inflate_state gz;
+	bool gz_member_done;
+	ZSTD_DStream *zs;
+	size_t zs_last; /* ZSTD_decompressStream's last hint: 0 at the end of a frame */
+	unsigned char in[IN_SIZE];
+	size_t in_pos, in_len;
+	bool in_eof, out_end;
+	uint64_t stored, produced; /* bytes read from the file, bytes decompressed */
+	uint64_t skip_left, left;
+	unsigned char *scratch;
+};
+
+bool unpack_is_compressed(int fd)
+{
+	unsigned char m[4] = {0};
+	if (pread(fd, m, sizeof(m), 0) < 2)
+		return false;
+	return (m[0] == 0x1f && m[1] == 0x8b) ||
+	       (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd);
+}
+
+static int refill(struct unpack_stream *u, ls_error *err)
+{
+	size_t keep = u->in_len - u->in_pos;
+	memmove(u->in, u->in + u->in_pos, keep);
+	u->in_pos = 0;
+	u->in_len = keep;
+	while (!u->in_eof && u->in_len < IN_SIZE) {
+		ssize_t n = pread(u->fd, u->in + u->in_len, IN_SIZE - u->in_len, (off_t)u->stored);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ls_fail_errno(err, errno, "read");
+		if (n == 0)
+			u->in_eof = true;
+		u->in_len += (size_t)n;
+		u->stored += (uint64_t)n;
+		if (n > 0)
+			break;
+	}
+	return 0;
+}
+
+/* Up to cap bytes of gzip output; 0 at the end of the last member. */
+static ssize_t gz_out(struct unpack_stream *u, unsigned char *out, size_t cap, ls_error *err)
+{
+	for (;;) {
+		if (u->in_pos == u->in_len && refill(u, err) < 0)
+			return -1;
+		if (u->gz_member_done) {
+			if (u->in_len - u->in_pos < 2 && !u->in_eof && refill(u, err) < 0)
+				return -1;
+			if (u->in_pos == u->in_len)
+				return 0;
+			if (u->in_len - u->in_pos < 2 || u->in[u->in_pos] != 0x1f ||
+			    u->in[u->in_pos + 1] != 0x8b)
+				return ls_fail(err, "garbage after the end of the gzip stream");
+			isal_inflate_reset(&u->gz);
+			u->gz.crc_flag = ISAL_GZIP;
+			u->gz_member_done = false;
+		}
+		if (u->in_pos == u->in_len && u->in_eof)
+			return ls_fail(err, "truncated gzip stream");
+		u->gz.next_in = u->in + u->in_pos;
+		u->gz.avail_in = (uint32_t)(u->in_len - u->in_pos);
+		u->gz.next_out = out;
+		u->gz.avail_out = (uint32_t)cap;
+		int r = isal_inflate(&u->gz);
+		u->in_pos = u->in_len - u->gz.avail_in;
+		if (r != ISAL_DECOMP_OK)
+			return ls_fail(err, "corrupt gzip stream (isa-l error %d%s)", r,
+				       r == ISAL_INCORRECT_CHECKSUM ? ": CRC mismatch" : "");
+		if (u->gz.block_state == ISAL_BLOCK_FINISH)
+			u->gz_member_done = true;
+		size_t produced = cap - u->gz.avail_out;
+		if (produced > 0)
+			return (ssize_t)produced;
+	}
+}
+
+/* Up to cap bytes of zstd output; 0 at the end of the last frame. */
+static ssize_t zstd_out(struct unpack_stream *u, unsigned char *out, size_t cap, ls_error *err)
+{
+	for (;;) {
+		if (u->in_pos == u->in_len) {
+			if (refill(u, err) < 0)
+				return -1;
+			if (u->in_pos == u->in_len) {
+				if (u->zs_last != 0)
+					return ls_fail(err, "truncated zstd stream");
+				return 0;
+			}
+		}
+		ZSTD_inBuffer in = {u->in, u->in_len, u->in_pos};
+		ZSTD_outBuffer o = {out, cap, 0};
+		size_t r = ZSTD_decompressStream(u->zs, &o, &in);
+		u->in_pos = in.pos;
+		if (ZSTD_isError(r))
+			return ls_fail(err, "corrupt zstd stream: %s", ZSTD_getErrorName(r));
+		u->zs_last = r;
+		if (o.pos > 0)
+			return (ssize_t)o.pos;
+	}
+}
+
+static ssize_t decompress_some(struct unpack_stream *u, unsigned char *out, size_t cap,
+			       ls_error *err)
+{
+	ssize_t n = u->zstd ? zstd_out(u, out, cap, err) : gz_out(u, out, cap, err);
+	if (n <= 0)
+		return n;
+	u->produced += (uint64_t)n;
+	if (u->produced > UNPACK_MAX_BYTES ||
+	    (u->produced > UNPACK_RATIO_FLOOR && u->produced / (u->stored ? u->stored : 1) > UNPACK_MAX_RATIO))
+		return ls_fail(err, "decompression bomb: the archive unpacks to more than %llu bytes "
+				    "from %llu", (unsigned long long)u->produced,
+			       (unsigned long long)u->stored);
+	return n;
+}
+
+static ssize_t unpack_read(struct byte_stream *s, void *buf, size_t n, ls_error *err)
+{
+	struct unpack_stream *u = (struct unpack_stream *)s;
+	while (u->skip_left > 0) {
+		size_t want = u->skip_left < SKIP_SIZE ? (size_t)u->skip_left : SKIP_SIZE;
+		ssize_t got = decompress_some(u, u->scratch, want, err);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return ls_fail(err, "the archive ends before its member (truncated)");
+		u->skip_left -= (uint64_t)got;
+	}
+	if (u->left == 0)
+		return 0;
+	if (n > u->left)
+		n = (size_t)u->left;
+	ssize_t got = decompress_some(u, buf, n, err);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		if (u->left != UINT64_MAX)
+			return ls_fail(err, "the archive ends %llu bytes early (truncated)",
+				       (unsigned long long)u->left);
+		u->left = 0; /* the whole archive was asked for: its end is the end */
+		return 0;
+	}
+	if (u->left != UINT64_MAX)
+		u->left -= (uint64_t)got;
+	return got;
+}
+
+static void unpack_close(struct byte_stream *s)
+{
+	struct unpack_stream *u = (struct unpack_stream *)s;
+	ZSTD_freeDStream(u->zs);
+	free(u->scratch);
+	free(u);
+}
+
+struct byte_stream *unpack_stream_open(int fd, uint64_t skip, uint64_t length)
+{
+	struct unpack_stream *u = xcalloc(1, sizeof(*u));
+	unsigned char m[4] = {0};
+	u->base.read = unpack_read;
+	u->base.close = unpack_close;
+	u->fd = fd;
+	u->skip_left = skip;
+	u->left = length;
+	if (skip)
+		u->scratch = xmalloc(SKIP_SIZE);
+	if (pread(fd, m, sizeof(m), 0) == (ssize_t)sizeof(m) && m[0] == 0x28 && m[1] == 0xb5) {
+		u->zstd = true;
+		u->zs = ZSTD_createDStream();
+		if (!u->zs)
+			abort(); /* out of memory, as xmalloc */
+	} else {
+		isal_inflate_init(&u->gz);
+		u->gz.crc_flag = ISAL_GZIP;
+	}
+	return &u->base;
+}
