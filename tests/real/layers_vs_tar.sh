@@ -464,4 +464,27 @@ done
 [ -d "$REAL_IMAGES_DIR/multi-arch/oci-index" ] && check_platforms "$REAL_IMAGES_DIR/multi-arch/oci-index"
 [ -f "$REAL_IMAGES_DIR/docker-opaque/docker-archive-multi.tar" ] &&
 	check_multi_image "$REAL_IMAGES_DIR/docker-opaque/docker-archive-multi.tar"
+
+# `docker save | gzip` and `| zstd` of real archives (the real engine's, with its opaque
+# whiteout, and buildah's on the Debian base): every layer, digest and entry count as read
+# from the uncompressed archive, and the same merged tree.
+for rel in docker-opaque/docker-archive.tar debian-edits/docker-archive.tar; do
+	tar=$REAL_IMAGES_DIR/$rel
+	[ -f "$tar" ] || { skip "compressed $rel: not in the image cache"; continue; }
+	"$LS" layers --json "$tar" | jq -S 'del(.image.reference)' >"$TMP/plain.json"
+	"$LS" tree --json "$tar" | jq -S . >"$TMP/plain-tree.json"
+	gzip -1 -c "$tar" >"$TMP/packed.tar.gz"
+	zstd -q -1 -c "$tar" >"$TMP/packed.tar.zst"
+	for z in gz zst; do
+		if "$LS" layers --json "$TMP/packed.tar.$z" 2>"$TMP/err" | jq -S 'del(.image.reference)' >"$TMP/packed.json" &&
+			cmp -s "$TMP/plain.json" "$TMP/packed.json" &&
+			"$LS" tree --json "$TMP/packed.tar.$z" 2>>"$TMP/err" | jq -S . | cmp -s - "$TMP/plain-tree.json"; then
+			ok "${rel%%/*} docker-archive .tar.$z: the same layers and final tree as uncompressed"
+		else
+			not_ok "${rel%%/*} docker-archive .tar.$z: the same layers and final tree as uncompressed"
+			sed 's/^/#   /' "$TMP/err" | head -3
+		fi
+	done
+	rm -f "$TMP/packed.tar.gz" "$TMP/packed.tar.zst"
+done
 done_testing
