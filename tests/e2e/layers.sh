@@ -104,4 +104,8 @@ gzip -c "$FIXTURES/bad-layer-digest.tar" >"$TMP/tampered.tar.gz"
 bad_packed "a tampered layer inside a gzipped archive" "$TMP/tampered.tar.gz" "layer 1 .*blob digest mismatch"
 gzip -c "$FIXTURES/bad-config-digest.tar" >"$TMP/tampered-config.tar.gz"
 bad_packed "a tampered config (kept in memory) inside a gzipped archive" "$TMP/tampered-config.tar.gz" "config .*digest mismatch"
+gzip -c "$FIXTURES/bad-missing-blob.tar" >"$TMP/missing.tar.gz"
+"$LS" layers "$FIXTURES/bad-missing-blob.tar" 2>&1 | sed "s|$FIXTURES/bad-missing-blob.tar|X|g" >"$TMP/want-err"
+"$LS" layers "$TMP/missing.tar.gz" 2>&1 | sed "s|$TMP/missing.tar.gz|X|g" >"$TMP/got-err"
+check_eq "a missing blob inside a gzipped archive: the same error as uncompressed" "$(cat "$TMP/want-err")" "$(cat "$TMP/got-err")"
 done_testing

@@ -217,6 +217,8 @@ static void *load_worker(void *p)
 		i = ld->next++;
 		bool stop = ld->stop || i >= ld->img->n_layers;
 		pthread_mutex_unlock(&ld->mu);
+		if (!stop && ld->img->read_order)
+			i = ld->img->read_order[i]; /* the source's cheapest order; interned in layer order */
 		if (stop)
 			break;
 		struct layer *l = NULL;
@@ -230,12 +232,14 @@ static void *load_worker(void *p)
 	return NULL;
 }
 
-static unsigned thread_count(const struct model_options *o, size_t n_layers)
+static unsigned thread_count(const struct model_options *o, const struct image *img)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned t = o->threads ? o->threads : (unsigned)(cores > 0 ? cores : 1);
-	if (t > n_layers)
-		t = (unsigned)n_layers;
+	if (img->read_serial)
+		t = 1; /* one pass through a compressed archive beats parallel passes from its top */
+	if (t > img->n_layers)
+		t = (unsigned)img->n_layers;
 	return t ? t : 1;
 }
 
@@ -261,7 +265,7 @@ int model_load(struct image *img, const struct model_options *o, struct image_mo
 	struct image_model *m = model_new(img);
 	struct layer **layers = xcalloc(img->n_layers + 1, sizeof(*layers));
 	struct loader ld = {.img = img, .o = o};
-	unsigned nthreads = thread_count(o, img->n_layers);
+	unsigned nthreads = thread_count(o, img);
 	pthread_t *threads = xcalloc(nthreads, sizeof(*threads));
 	int ret = 0;
 	size_t i;

@@ -82,6 +82,41 @@ int container_open_layer(struct image *img, size_t i, struct byte_stream **out, 
 	return 0;
 }
 
+struct layer_offset {
+	uint64_t offset;
+	size_t layer;
+};
+
+static int by_offset(const void *pa, const void *pb)
+{
+	const struct layer_offset *a = pa, *b = pb;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	return a->layer < b->layer ? -1 : a->layer > b->layer;
+}
+
+void container_plan_reads(struct image *img)
+{
+	struct container *c = img->priv;
+	if (!c || !container_is_packed(c) || img->n_layers == 0)
+		return;
+	struct layer_offset *lo = xcalloc(img->n_layers, sizeof(*lo));
+	for (size_t i = 0; i < img->n_layers; i++) {
+		struct region r;
+		lo[i].layer = i;
+		/* a layer that cannot be found reads (and fails) last, with its own error */
+		lo[i].offset = container_region(c, img->layers[i].blob_name, &r, NULL) == 0 ? r.offset : UINT64_MAX;
+		if (lo[i].offset != UINT64_MAX)
+			region_release(&r);
+	}
+	qsort(lo, img->n_layers, sizeof(*lo), by_offset);
+	img->read_order = xcalloc(img->n_layers, sizeof(*img->read_order));
+	for (size_t i = 0; i < img->n_layers; i++)
+		img->read_order[i] = lo[i].layer;
+	img->read_serial = true;
+	free(lo);
+}
+
 void container_release(struct image *img)
 {
 	container_free(img->priv);

@@ -20,5 +20,7 @@ char *blob_digest_from_name(const char *name);
 int container_attach(struct image *img, const char *path, ls_error *err);
 int container_open_layer(struct image *img, size_t i, struct byte_stream **out, ls_error *err);
 void container_release(struct image *img);
+/* A compressed archive: read the layers in archive order, one at a time (see unpack.c). */
+void container_plan_reads(struct image *img);
 
 #endif

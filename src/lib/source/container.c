@@ -30,6 +30,7 @@ struct container {
 	struct member *members; /* sorted by name (tar only) */
 	size_t n_members, cap_members;
 	bool packed;         /* a gzip- or zstd-compressed tar: offsets count decompressed bytes */
+	struct unpack_cursor *cursor; /* packed: reads in archive order share one decoder */
 	size_t cached_bytes; /* small members' data kept in memory */
 };
 
@@ -106,7 +107,7 @@ static int open_archive(struct container *c, struct archive *a, struct unpack_re
 	if (!c->packed)
 		return archive_read_open_fd(a, c->fd, 64 * 1024);
 	*ur = xcalloc(1, sizeof(**ur));
-	(*ur)->s = unpack_stream_open(c->fd, 0, UINT64_MAX);
+	(*ur)->s = unpack_stream_open(c->fd, 0, UINT64_MAX, NULL);
 	return archive_read_open(a, *ur, NULL, unpack_read_cb, NULL);
 }
 
@@ -138,6 +139,8 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 	int r, ret = -1;
 
 	c->packed = unpack_is_compressed(c->fd);
+	if (c->packed)
+		c->cursor = unpack_cursor_new(c->fd);
 	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
@@ -248,10 +251,16 @@ void container_free(struct container *c)
 		free(c->members[i].data);
 	}
 	free(c->members);
+	unpack_cursor_free(c->cursor);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->path);
 	free(c);
+}
+
+bool container_is_packed(const struct container *c)
+{
+	return c->packed;
 }
 
 bool container_is_dir(const struct container *c)
@@ -321,6 +330,7 @@ int container_region(struct container *c, const char *name, struct region *out, 
 			out->length = m->size;
 			out->data = m->data;
 			out->packed = c->packed && !m->data;
+			out->cursor = c->cursor;
 			return 0;
 		}
 		if (m->type != MEMBER_SYMLINK && m->type != MEMBER_HARDLINK)

@@ -15,6 +15,8 @@ struct container;
 int container_open(const char *path, struct container **out, ls_error *err);
 void container_free(struct container *c);
 bool container_is_dir(const struct container *c);
+/* A gzip- or zstd-compressed tar: members are cheapest read in archive order, one at a time. */
+bool container_is_packed(const struct container *c);
 const char *container_path(const struct container *c);
 /* Does a regular file (after following archive symlinks) exist under this name? */
 bool container_has(struct container *c, const char *name);

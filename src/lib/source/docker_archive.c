@@ -150,4 +150,5 @@ const struct image_source_ops docker_archive_source = {
 	.load = docker_archive_load,
 	.open_layer = container_open_layer,
 	.release = container_release,
+	.plan_reads = container_plan_reads,
 };

@@ -92,6 +92,8 @@ int image_open(const char *reference, const struct image_options *opts, struct i
 		image_free(img);
 		return -1;
 	}
+	if (ops->plan_reads)
+		ops->plan_reads(img);
 	*out = img;
 	return 0;
 }
@@ -109,6 +111,7 @@ void image_free(struct image *img)
 		return;
 	if (img->ops && img->ops->release)
 		img->ops->release(img);
+	free(img->read_order);
 	for (size_t i = 0; i < img->n_layers; i++) {
 		struct layer_info *l = &img->layers[i];
 		free(l->digest);

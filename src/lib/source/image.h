@@ -4,6 +4,7 @@
 #define LS_IMAGE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,8 @@ struct image_source_ops {
 	/* A stream of layer i's blob as stored (possibly compressed). */
 	int (*open_layer)(struct image *img, size_t i, struct byte_stream **out, ls_error *err);
 	void (*release)(struct image *img);
+	/* Optional, after load: set read_order / read_serial. */
+	void (*plan_reads)(struct image *img);
 };
 
 struct image {
@@ -50,6 +53,10 @@ struct image {
 	size_t n_layers;
 	const struct image_source_ops *ops;
 	void *priv;
+	/* Set by a source whose layers are cheapest read in one order, one at a time (a
+	 * compressed archive: one pass through it); NULL / false otherwise. */
+	size_t *read_order;
+	bool read_serial;
 };
 
 /* Manifests, indexes and configs larger than this are refused (they are tiny in practice). */

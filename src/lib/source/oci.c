@@ -176,6 +176,7 @@ const struct image_source_ops oci_archive_source = {
 	.load = oci_load,
 	.open_layer = container_open_layer,
 	.release = container_release,
+	.plan_reads = container_plan_reads,
 };
 
 const struct image_source_ops oci_dir_source = {
@@ -183,4 +184,5 @@ const struct image_source_ops oci_dir_source = {
 	.load = oci_load,
 	.open_layer = container_open_layer,
 	.release = container_release,
+	.plan_reads = container_plan_reads,
 };

@@ -27,6 +27,7 @@ struct region {
 	uint64_t length;
 	const unsigned char *data; /* borrowed from the container, or NULL */
 	int packed;
+	struct unpack_cursor *cursor; /* packed: the container's shared decoder */
 };
 
 struct byte_stream *region_stream_open(struct region r);

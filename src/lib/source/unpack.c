@@ -3,11 +3,13 @@
  * bytes [skip, skip + length) of the result. Random access into a gzip or zstd stream is not
  * possible, so reaching a member costs decompressing everything before it; the container
  * keeps small members (manifests, configs) in memory from its one indexing pass, so only
- * layers pay that. */
+ * layers pay that, and it reads them in archive order through one shared decoder (a
+ * cursor), so all the layers together cost one more pass. */
 #include "source/unpack.h"
 
 #include <errno.h>
 #include <isa-l.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -25,8 +27,8 @@ enum {
 #define UNPACK_MAX_RATIO 500
 #define UNPACK_RATIO_FLOOR (256ull << 20)
 
-struct unpack_stream {
-	struct byte_stream base;
+/* The decompression of one file from its start: where it is and what it holds. */
+struct unpacker {
 	int fd;
 	bool zstd;
 	struct inflate_state gz;
@@ -37,8 +39,23 @@ struct unpack_stream {
 	size_t in_pos, in_len;
 	bool in_eof, out_end;
 	uint64_t stored, produced; /* bytes read from the file, bytes decompressed */
+	unsigned char *scratch;    /* output of the bytes skipped */
+};
+
+/* A decoder that member reads going forward through the file pass on to each other. */
+struct unpack_cursor {
+	int fd;
+	pthread_mutex_t mu;
+	struct unpacker *u; /* NULL until first used, or after a failed read */
+	bool busy;
+};
+
+struct unpack_stream {
+	struct byte_stream base;
+	struct unpacker *u;
+	struct unpack_cursor *cursor; /* where u came from and goes back to, or NULL: u is ours */
+	bool failed;
 	uint64_t skip_left, left;
-	unsigned char *scratch;
 };
 
 bool unpack_is_compressed(int fd)
@@ -50,7 +67,7 @@ bool unpack_is_compressed(int fd)
 	       (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd);
 }
 
-static int refill(struct unpack_stream *u, ls_error *err)
+static int refill(struct unpacker *u, ls_error *err)
 {
 	size_t keep = u->in_len - u->in_pos;
 	memmove(u->in, u->in + u->in_pos, keep);
@@ -73,7 +90,7 @@ static int refill(struct unpack_stream *u, ls_error *err)
 }
 
 /* Up to cap bytes of gzip output; 0 at the end of the last member. */
-static ssize_t gz_out(struct unpack_stream *u, unsigned char *out, size_t cap, ls_error *err)
+static ssize_t gz_out(struct unpacker *u, unsigned char *out, size_t cap, ls_error *err)
 {
 	for (;;) {
 		if (u->in_pos == u->in_len && refill(u, err) < 0)
@@ -110,7 +127,7 @@ static ssize_t gz_out(struct unpack_stream *u, unsigned char *out, size_t cap, l
 }
 
 /* Up to cap bytes of zstd output; 0 at the end of the last frame. */
-static ssize_t zstd_out(struct unpack_stream *u, unsigned char *out, size_t cap, ls_error *err)
+static ssize_t zstd_out(struct unpacker *u, unsigned char *out, size_t cap, ls_error *err)
 {
 	for (;;) {
 		if (u->in_pos == u->in_len) {
@@ -134,7 +151,7 @@ static ssize_t zstd_out(struct unpack_stream *u, unsigned char *out, size_t cap,
 	}
 }
 
-static ssize_t decompress_some(struct unpack_stream *u, unsigned char *out, size_t cap,
+static ssize_t decompress_some(struct unpacker *u, unsigned char *out, size_t cap,
 			       ls_error *err)
 {
 	ssize_t n = u->zstd ? zstd_out(u, out, cap, err) : gz_out(u, out, cap, err);
@@ -151,54 +168,47 @@ static ssize_t decompress_some(struct unpack_stream *u, unsigned char *out, size
 
 static ssize_t unpack_read(struct byte_stream *s, void *buf, size_t n, ls_error *err)
 {
-	struct unpack_stream *u = (struct unpack_stream *)s;
-	while (u->skip_left > 0) {
-		size_t want = u->skip_left < SKIP_SIZE ? (size_t)u->skip_left : SKIP_SIZE;
-		ssize_t got = decompress_some(u, u->scratch, want, err);
-		if (got < 0)
-			return -1;
-		if (got == 0)
-			return ls_fail(err, "the archive ends before its member (truncated)");
-		u->skip_left -= (uint64_t)got;
+	struct unpack_stream *us = (struct unpack_stream *)s;
+	struct unpacker *u = us->u;
+	ssize_t got;
+	while (us->skip_left > 0) {
+		size_t want = us->skip_left < SKIP_SIZE ? (size_t)us->skip_left : SKIP_SIZE;
+		got = decompress_some(u, u->scratch, want, err);
+		if (got <= 0) {
+			us->failed = true;
+			return got < 0 ? -1 : ls_fail(err, "the archive ends before its member (truncated)");
+		}
+		us->skip_left -= (uint64_t)got;
 	}
-	if (u->left == 0)
+	if (us->left == 0)
 		return 0;
-	if (n > u->left)
-		n = (size_t)u->left;
-	ssize_t got = decompress_some(u, buf, n, err);
-	if (got < 0)
+	if (n > us->left)
+		n = (size_t)us->left;
+	got = decompress_some(u, buf, n, err);
+	if (got < 0) {
+		us->failed = true;
 		return -1;
+	}
 	if (got == 0) {
-		if (u->left != UINT64_MAX)
+		if (us->left != UINT64_MAX) {
+			us->failed = true;
 			return ls_fail(err, "the archive ends %llu bytes early (truncated)",
-				       (unsigned long long)u->left);
-		u->left = 0; /* the whole archive was asked for: its end is the end */
+				       (unsigned long long)us->left);
+		}
+		us->left = 0; /* the whole archive was asked for: its end is the end */
 		return 0;
 	}
-	if (u->left != UINT64_MAX)
-		u->left -= (uint64_t)got;
+	if (us->left != UINT64_MAX)
+		us->left -= (uint64_t)got;
 	return got;
 }
 
-static void unpack_close(struct byte_stream *s)
+static struct unpacker *unpacker_new(int fd)
 {
-	struct unpack_stream *u = (struct unpack_stream *)s;
-	ZSTD_freeDStream(u->zs);
-	free(u->scratch);
-	free(u);
-}
-
-struct byte_stream *unpack_stream_open(int fd, uint64_t skip, uint64_t length)
-{
-	struct unpack_stream *u = xcalloc(1, sizeof(*u));
+	struct unpacker *u = xcalloc(1, sizeof(*u));
 	unsigned char m[4] = {0};
-	u->base.read = unpack_read;
-	u->base.close = unpack_close;
 	u->fd = fd;
-	u->skip_left = skip;
-	u->left = length;
-	if (skip)
-		u->scratch = xmalloc(SKIP_SIZE);
+	u->scratch = xmalloc(SKIP_SIZE);
 	if (pread(fd, m, sizeof(m), 0) == (ssize_t)sizeof(m) && m[0] == 0x28 && m[1] == 0xb5) {
 		u->zstd = true;
 		u->zs = ZSTD_createDStream();
@@ -208,5 +218,84 @@ struct byte_stream *unpack_stream_open(int fd, uint64_t skip, uint64_t length)
 		isal_inflate_init(&u->gz);
 		u->gz.crc_flag = ISAL_GZIP;
 	}
-	return &u->base;
+	return u;
+}
+
+static void unpacker_free(struct unpacker *u)
+{
+	if (!u)
+		return;
+	ZSTD_freeDStream(u->zs);
+	free(u->scratch);
+	free(u);
+}
+
+static void unpack_close(struct byte_stream *s)
+{
+	struct unpack_stream *us = (struct unpack_stream *)s;
+	struct unpack_cursor *c = us->cursor;
+	if (!c) {
+		unpacker_free(us->u);
+	} else {
+		pthread_mutex_lock(&c->mu);
+		if (us->failed) { /* its state is unknown: the next reader starts afresh */
+			unpacker_free(c->u);
+			c->u = NULL;
+		}
+		c->busy = false;
+		pthread_mutex_unlock(&c->mu);
+	}
+	free(us);
+}
+
+/* The cursor's decoder when it is free and not yet past `skip`; else NULL. */
+static struct unpacker *borrow(struct unpack_cursor *c, uint64_t skip)
+{
+	struct unpacker *u = NULL;
+	pthread_mutex_lock(&c->mu);
+	if (!c->busy) {
+		if (c->u && c->u->produced > skip) {
+			unpacker_free(c->u); /* behind us now: start again from the top */
+			c->u = NULL;
+		}
+		if (!c->u)
+			c->u = unpacker_new(c->fd);
+		c->busy = true;
+		u = c->u;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return u;
+}
+
+struct byte_stream *unpack_stream_open(int fd, uint64_t skip, uint64_t length,
+				       struct unpack_cursor *cursor)
+{
+	struct unpack_stream *us = xcalloc(1, sizeof(*us));
+	us->base.read = unpack_read;
+	us->base.close = unpack_close;
+	us->u = cursor ? borrow(cursor, skip) : NULL;
+	if (us->u)
+		us->cursor = cursor;
+	else
+		us->u = unpacker_new(fd);
+	us->skip_left = skip - us->u->produced;
+	us->left = length;
+	return &us->base;
+}
+
+struct unpack_cursor *unpack_cursor_new(int fd)
+{
+	struct unpack_cursor *c = xcalloc(1, sizeof(*c));
+	c->fd = fd;
+	pthread_mutex_init(&c->mu, NULL);
+	return c;
+}
+
+void unpack_cursor_free(struct unpack_cursor *c)
+{
+	if (!c)
+		return;
+	unpacker_free(c->u);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
 }
