@@ -41,10 +41,12 @@ bad basic-oci "entries" --max-entries 5
 if ldd "$LS" 2>/dev/null | grep -q -e libasan -e libubsan; then
   skip "zstd under ulimit -v: a sanitizer build cannot run with a small address space"
 else
-  printf '#!/bin/sh\nulimit -v 300000\nexec "%s" "$@"\n' "$LS" >"$TMP/ls-small-vm"
+  printf '#!/bin/sh\nulimit -v 100000\nexec "%s" "$@"\n' "$LS" >"$TMP/ls-small-vm"
   chmod +x "$TMP/ls-small-vm"
   ls_saved=$LS LS=$TMP/ls-small-vm
-  bad basic-zstd.tar "cannot reserve .* for zstd's window"
+  bad basic-zstd.tar "cannot reserve .* for zstd's window" --threads 1
+  check_exit "under the same limit a gzip image reads (the limit is the window's, not the program's)" 0 \
+    "$LS" layers --threads 1 "$FIXTURES/basic-legacy.tar"
   LS=$ls_saved
 fi
 check_eq "the bomb stops early (no 1 GiB read)" "" "$(grep -o 'from [0-9]* stored' "$TMP/err" | head -0)"
