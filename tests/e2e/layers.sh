@@ -104,6 +104,26 @@ gzip -c "$FIXTURES/bad-layer-digest.tar" >"$TMP/tampered.tar.gz"
 bad_packed "a tampered layer inside a gzipped archive" "$TMP/tampered.tar.gz" "layer 1 .*blob digest mismatch"
 gzip -c "$FIXTURES/bad-config-digest.tar" >"$TMP/tampered-config.tar.gz"
 bad_packed "a tampered config (kept in memory) inside a gzipped archive" "$TMP/tampered-config.tar.gz" "config .*digest mismatch"
+head -c -8 "$TMP/basic-legacy.tar.gz" >"$TMP/no-trailer.tar.gz"
+bad_packed "a gzipped archive without its CRC trailer" "$TMP/no-trailer.tar.gz" "truncated gzip stream"
+{ cat "$TMP/basic-legacy.tar.gz"; head -c 100000 /dev/urandom; } >"$TMP/garbage.tar.gz"
+bad_packed "garbage after a gzipped archive" "$TMP/garbage.tar.gz" "garbage after the end of the gzip stream"
+head -c -3 "$TMP/basic-docker25.tar.zst" >"$TMP/cut-end.tar.zst"
+bad_packed "a zstd archive missing its last bytes" "$TMP/cut-end.tar.zst" "truncated zstd stream"
+zstd -q --long=28 -c <"$FIXTURES/basic-docker25.tar" >"$TMP/long.tar.zst"
+bad_packed "a zstd archive with a window above 128 MiB" "$TMP/long.tar.zst" "zstd window is above the 128 MiB"
+# 300 MiB of zeros in a plain layer compresses 30,000:1: no bomb (the layer's own limits
+# apply; the archive's decompression is capped by size only).
+python3 - "$TMP" "$SRC/tests/fixtures" <<'PY' || not_ok "make the zeros image"
+import sys
+sys.path.insert(0, sys.argv[2])
+import mkfixtures as m
+m.OUT = sys.argv[1]
+m.oci("zeros.tar", [(m.make_tar([m.F("zeros.bin", b"\0" * (300 << 20))]), "none")], ["ADD zeros /"])
+PY
+zstd -q -1 -c "$TMP/zeros.tar" >"$TMP/zeros.tar.zst" && rm -f "$TMP/zeros.tar"
+check_eq "an archive of zeros (30,000:1) reads" "1 314572800" \
+  "$("$LS" layers --json "$TMP/zeros.tar.zst" | jq -r '"\(.image.layers) \(.image.sizeBytes)"')"
 gzip -c "$FIXTURES/bad-missing-blob.tar" >"$TMP/missing.tar.gz"
 "$LS" layers "$FIXTURES/bad-missing-blob.tar" 2>&1 | sed "s|$FIXTURES/bad-missing-blob.tar|X|g" >"$TMP/want-err"
 "$LS" layers "$TMP/missing.tar.gz" 2>&1 | sed "s|$TMP/missing.tar.gz|X|g" >"$TMP/got-err"

@@ -87,8 +87,25 @@ static int member_cmp(const void *a, const void *b)
 struct unpack_reader {
 	struct byte_stream *s;
 	unsigned char buf[64 * 1024];
-	ls_error err;
+	ls_error err; /* the stream's own error, which libarchive's message would hide */
 };
+
+/* Why reading failed: the decompression's error when there is one (a bomb, a corrupt or
+ * truncated stream), else libarchive's. */
+static const char *read_error(struct archive *a, const struct unpack_reader *ur)
+{
+	return ur && ur->err.msg[0] ? ur->err.msg : archive_error_string(a);
+}
+
+/* After the tar's end marker: decompress the rest, so that a truncated stream (a missing
+ * gzip trailer, say) or garbage after it is an error, not silently accepted. */
+static int read_to_end(struct container *c, struct unpack_reader *ur, ls_error *err)
+{
+	ssize_t n;
+	while ((n = ur->s->read(ur->s, ur->buf, sizeof(ur->buf), &ur->err)) > 0)
+		;
+	return n < 0 ? ls_fail(err, "%s: %s", c->path, ur->err.msg) : 0;
+}
 
 static la_ssize_t unpack_read_cb(struct archive *a, void *p, const void **out)
 {
@@ -112,7 +129,8 @@ static int open_archive(struct container *c, struct archive *a, struct unpack_re
 }
 
 /* Keep a small member of a compressed archive in memory (see SMALL_MEMBER_MAX). */
-static int cache_member(struct container *c, struct archive *a, struct member *m, ls_error *err)
+static int cache_member(struct container *c, struct archive *a, const struct unpack_reader *ur,
+			struct member *m, ls_error *err)
 {
 	if (m->size > SMALL_MEMBER_MAX || c->cached_bytes + m->size > CACHED_BYTES_MAX)
 		return 0;
@@ -125,7 +143,7 @@ static int cache_member(struct container *c, struct archive *a, struct member *m
 		free(m->data);
 		m->data = NULL;
 		return ls_fail(err, "%s: member '%s': %s", c->path, m->name,
-			       got < 0 ? archive_error_string(a) : "truncated archive");
+			       got < 0 ? read_error(a, ur) : "truncated archive");
 	}
 	c->cached_bytes += done;
 	return 0;
@@ -145,7 +163,7 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (open_archive(c, a, &ur) != ARCHIVE_OK) {
-		ls_fail(err, "%s: %s", c->path, archive_error_string(a));
+		ls_fail(err, "%s: %s", c->path, read_error(a, ur));
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
@@ -182,7 +200,7 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 			free(m.name);
 			goto out;
 		}
-		if (m.type == MEMBER_FILE && c->packed && cache_member(c, a, &m, err) < 0) {
+		if (m.type == MEMBER_FILE && c->packed && cache_member(c, a, ur, &m, err) < 0) {
 			free(m.name);
 			goto out;
 		}
@@ -190,9 +208,11 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 		c->members[c->n_members++] = m;
 	}
 	if (r != ARCHIVE_EOF) {
-		ls_fail(err, "%s: not a readable tar archive: %s", c->path, archive_error_string(a));
+		ls_fail(err, "%s: not a readable tar archive: %s", c->path, read_error(a, ur));
 		goto out;
 	}
+	if (ur && read_to_end(c, ur, err) < 0)
+		goto out;
 	if (c->n_members == 0) {
 		ls_fail(err, "%s: empty archive", c->path);
 		goto out;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "util/mem.h"
 
@@ -21,11 +22,13 @@ enum {
 	SKIP_SIZE = 256 * 1024, /* output scratch for the bytes before the member */
 };
 
-/* The same bomb limits as for layers (layer/decompress.h): an archive may not unpack to more
- * than 64 GiB, nor to more than 500 times its size once past 256 MiB. */
+/* An archive may not unpack to more than 64 GiB (layer/decompress.h's default for a layer).
+ * No ratio limit, unlike layers: the layers inside are uncompressed tars, and a layer of zeros
+ * compresses past any sane ratio; the work is bounded by the size, memory is constant, and the
+ * layers' own limits still apply. */
 #define UNPACK_MAX_BYTES (64ull << 30)
-#define UNPACK_MAX_RATIO 500
-#define UNPACK_RATIO_FLOOR (256ull << 20)
+/* zstd windows up to 128 MiB, as for layers (decompress.c): `zstd --long=31` is refused. */
+#define UNPACK_ZSTD_WINDOW_LOG_MAX 27
 
 /* The decompression of one file from its start: where it is and what it holds. */
 struct unpacker {
@@ -143,6 +146,9 @@ static ssize_t zstd_out(struct unpacker *u, unsigned char *out, size_t cap, ls_e
 		ZSTD_outBuffer o = {out, cap, 0};
 		size_t r = ZSTD_decompressStream(u->zs, &o, &in);
 		u->in_pos = in.pos;
+		if (ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge)
+			return ls_fail(err, "the zstd window is above the 128 MiB allowed (zstd --long=28 "
+					    "or more): recompress without --long");
 		if (ZSTD_isError(r))
 			return ls_fail(err, "corrupt zstd stream: %s", ZSTD_getErrorName(r));
 		u->zs_last = r;
@@ -158,10 +164,9 @@ static ssize_t decompress_some(struct unpacker *u, unsigned char *out, size_t ca
 	if (n <= 0)
 		return n;
 	u->produced += (uint64_t)n;
-	if (u->produced > UNPACK_MAX_BYTES ||
-	    (u->produced > UNPACK_RATIO_FLOOR && u->produced / (u->stored ? u->stored : 1) > UNPACK_MAX_RATIO))
+	if (u->produced > UNPACK_MAX_BYTES)
 		return ls_fail(err, "decompression bomb: the archive unpacks to more than %llu bytes "
-				    "from %llu", (unsigned long long)u->produced,
+				    "from %llu", (unsigned long long)UNPACK_MAX_BYTES,
 			       (unsigned long long)u->stored);
 	return n;
 }
@@ -214,6 +219,7 @@ static struct unpacker *unpacker_new(int fd)
 		u->zs = ZSTD_createDStream();
 		if (!u->zs)
 			abort(); /* out of memory, as xmalloc */
+		ZSTD_DCtx_setParameter(u->zs, ZSTD_d_windowLogMax, UNPACK_ZSTD_WINDOW_LOG_MAX);
 	} else {
 		isal_inflate_init(&u->gz);
 		u->gz.crc_flag = ISAL_GZIP;
