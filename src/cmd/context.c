@@ -505,22 +505,6 @@ static int walk_dir(struct walk *w, const bool *parent_bits, bool dir_excluded,
 /* ---- Dockerfile COPY/ADD sources (a minimal reading: continuations, JSON and shell form,
  * flags, heredocs and --from skipped) ---- */
 
-static char *read_small_file(const char *path, size_t limit, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[16384];
-	size_t n;
-	if (!f)
-		return NULL;
-	buf_init(&b, limit);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(&b, chunk, n, NULL) < 0)
-			break;
-	fclose(f);
-	return buf_detach(&b, len);
-}
-
 static void split_words(const char *s, json_t *out)
 {
 	while (*s) {
@@ -642,12 +626,13 @@ static void check_dockerfile(const char *path, const struct dockerignore *di,
 			     struct ignored_copy **out, size_t *n)
 {
 	size_t len, cap = 0, pos = 0, lineno = 0, start_line = 0;
-	char *text = read_small_file(path, MAX_DOCKERFILE, &len);
+	struct buf file;
 	char escape = '\\';
 	bool directives = true;
 	struct buf ins;
-	if (!text)
-		return;
+	if (buf_read_file(&file, path, MAX_DOCKERFILE, NULL) < 0)
+		return; /* no Dockerfile to check against */
+	char *text = buf_detach(&file, &len);
 	if (check_parsed(text, len, path, di, out, n) == 0) {
 		free(text);
 		return;

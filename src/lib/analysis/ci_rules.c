@@ -154,26 +154,6 @@ int ci_config_set(struct ci_config *c, int rule, const char *value, const char *
 
 /* ---- The rules file ---- */
 
-static int read_file(const char *path, struct buf *b, ls_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	if (!f)
-		return ls_fail_errno(err, errno, "cannot read CI config %s", path);
-	buf_init(b, CI_FILE_LIMIT);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(b, chunk, n, err) < 0) {
-			fclose(f);
-			buf_release(b);
-			return ls_wrap(err, "CI config %s", path);
-		}
-	fclose(f);
-	if (!b->data)
-		buf_append(b, "", 0, err);
-	return 0;
-}
-
 static const char *scalar(yaml_node_t *n)
 {
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
@@ -245,8 +225,8 @@ int ci_config_load(struct ci_config *c, const char *path, FILE *warn, ls_error *
 	yaml_node_t *root;
 	int ret = 0;
 
-	if (read_file(path, &b, err) < 0)
-		return -1;
+	if (buf_read_file(&b, path, CI_FILE_LIMIT, err) < 0)
+		return ls_wrap(err, "cannot read CI config");
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)b.data, b.len);
 	if (!yaml_parser_load(&parser, &doc)) {

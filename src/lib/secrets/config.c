@@ -11,32 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "secrets/secrets.h"
+#include "util/buf.h"
 #include "util/mem.h"
 #include "util/yamljson.h"
 
 #define CONFIG_MAX_BYTES (4u << 20)
-
-/* The whole file, NUL-terminated; configs are small, so larger files are refused. */
-static char *read_config(const char *path, size_t *len, ls_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	if (!f)
-		return ls_fail_errno(err, errno, "%s", path), NULL;
-	if (fstat(fileno(f), &st) < 0 || st.st_size > (off_t)CONFIG_MAX_BYTES) {
-		fclose(f);
-		return ls_fail(err, "%s: not a config file (larger than %u bytes)", path,
-			       CONFIG_MAX_BYTES), NULL;
-	}
-	char *data = xmalloc((size_t)st.st_size + 1);
-	*len = fread(data, 1, (size_t)st.st_size, f);
-	data[*len] = '\0';
-	fclose(f);
-	return data;
-}
 
 static const char *severity_name(const char *s)
 {
@@ -194,12 +175,13 @@ static int parse_config(struct secret_config *c, json_t *doc, ls_error *err)
 /* Parse the file; `section` picks one key of it (NULL: the whole document). */
 static int load(struct secret_config *c, const char *path, const char *section, ls_error *err)
 {
-	size_t len = 0;
+	struct buf b;
 	json_t *doc = NULL;
 	memset(c, 0, sizeof(*c));
-	char *data = read_config(path, &len, err);
-	if (!data)
+	if (buf_read_file(&b, path, CONFIG_MAX_BYTES, err) < 0)
 		return -1;
+	size_t len = b.len;
+	char *data = b.data;
 	size_t blank = 0;
 	while (blank < len && isspace((unsigned char)data[blank]))
 		blank++;

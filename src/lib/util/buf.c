@@ -1,5 +1,7 @@
 #include "util/buf.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/mem.h"
@@ -27,6 +29,29 @@ void buf_release(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t limit, ls_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	buf_init(b, limit);
+	if (!f)
+		return ls_fail_errno(err, errno, "%s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, n, err) < 0) {
+			fclose(f);
+			buf_release(b);
+			return ls_wrap(err, "%s", path);
+		}
+	int failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		buf_release(b);
+		return ls_fail(err, "%s: read error", path);
+	}
+	return b->data ? 0 : buf_append(b, "", 0, err);
 }
 
 char *buf_detach(struct buf *b, size_t *len)

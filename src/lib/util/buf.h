@@ -19,5 +19,8 @@ int buf_append(struct buf *b, const void *data, size_t n, ls_error *err);
 void buf_release(struct buf *b);
 /* Hand the bytes to the caller (free() them) and reset the buffer. */
 char *buf_detach(struct buf *b, size_t *len);
+/* A whole file into b (set up with `limit`), NUL-terminated, data never NULL on success.
+ * Errors: "PATH: strerror" or "PATH: more than LIMIT bytes"; b is released. */
+int buf_read_file(struct buf *b, const char *path, size_t limit, ls_error *err);
 
 #endif

@@ -527,24 +527,6 @@ int vulndb_import_bytes(struct vulndb *db, const char *name, const char *data, s
 	return r;
 }
 
-static int read_file(const char *path, struct buf *b, ls_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t got;
-	if (!f)
-		return ls_fail_errno(err, errno, "%s", path);
-	buf_init(b, FILE_LIMIT);
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(b, chunk, got, err) < 0) {
-			fclose(f);
-			buf_release(b);
-			return ls_wrap(err, "%s", path);
-		}
-	fclose(f);
-	return 0;
-}
-
 static bool advisory_name(const char *name)
 {
 	return str_ends_with(name, ".json") || str_ends_with(name, ".yaml") ||
@@ -587,7 +569,7 @@ static int import_zip(struct vulndb *db, const char *path, struct import_stats *
 			ret = ls_fail(err, "%s: %s: %s", path, name, archive_error_string(a));
 		else if (b.len > 0 || got == 0) {
 			char *label = xasprintf("%s:%s", path, name);
-			ret = skip_unknown(vulndb_import_bytes(db, label, b.data ? b.data : "", b.len, st, err),
+			ret = skip_unknown(vulndb_import_bytes(db, label, b.data, b.len, st, err),
 					   st, err);
 			free(label);
 		}
@@ -646,14 +628,14 @@ static int import_path(struct vulndb *db, const char *path, bool explicit, int d
 		st->skipped++;
 		return 0;
 	}
-	if (read_file(path, &b, err) < 0)
+	if (buf_read_file(&b, path, FILE_LIMIT, err) < 0)
 		return -1;
-	if (!explicit && !advisory_name(base) && !looks_like_dsa_list(b.data ? b.data : "", b.len)) {
+	if (!explicit && !advisory_name(base) && !looks_like_dsa_list(b.data, b.len)) {
 		buf_release(&b);
 		st->skipped++;
 		return 0;
 	}
-	r = vulndb_import_bytes(db, path, b.data ? b.data : "", b.len, st, err);
+	r = vulndb_import_bytes(db, path, b.data, b.len, st, err);
 	buf_release(&b);
 	if (r == IMPORT_UNKNOWN && explicit)
 		return -1;
