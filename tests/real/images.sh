@@ -31,6 +31,7 @@
 # debootstrap and dockerd live in /usr/sbin, which a user's PATH may lack.
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
 REAL_IMAGES_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$REAL_IMAGES_HERE/dockerd.sh"
 REAL_IMAGES_CACHE=${LS_IMAGE_CACHE:-/var/tmp/layerscope-images}
 REAL_IMAGES_DIR=
 REAL_IMAGES_WHY=
@@ -39,7 +40,7 @@ real_images_key() {
 	(
 		cd "$REAL_IMAGES_HERE" || exit 1
 		{
-			cat images.sh
+			cat images.sh dockerd.sh
 			find dockerfiles -type f | LC_ALL=C sort | while IFS= read -r f; do
 				printf '%s\n' "$f"
 				cat "$f"
@@ -311,51 +312,25 @@ _docker_layer_listings() { # "docker -H ..." outdir
 
 # Start a private dockerd, build docker-opaque on the busybox base, `docker save` it, stop.
 _build_docker_image() {
-	local dockerd docker sock data exec pid rc=0 d=$_OUT/docker-opaque
-	dockerd=$(command -v dockerd || echo /usr/sbin/dockerd)
-	[ -x "$dockerd" ] || { echo "no dockerd (package docker.io)"; return 1; }
-	# The engine's own client speaks its API version and still has the legacy builder.
-	docker=/usr/bin/docker
-	[ -x "$docker" ] || docker=$(command -v docker) || { echo "no docker client"; return 1; }
-	data=$(mktemp -d /tmp/lsd.XXXXXX) && exec=$(mktemp -d /tmp/lsx.XXXXXX) || return 1
-	sock=$exec/docker.sock
-	"$dockerd" --storage-driver overlay2 --iptables=false --ip6tables=false --bridge=none \
-		--host "unix://$sock" --data-root "$data" --exec-root "$exec/e" \
-		--pidfile "$exec/dockerd.pid" >"$_W/dockerd.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 60); do
-		"$docker" -H "unix://$sock" version >/dev/null 2>&1 && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.5
-	done
-	if ! "$docker" -H "unix://$sock" version >/dev/null 2>&1; then
-		echo "dockerd did not start: $(tail -n1 "$_W/dockerd.log")"
+	local rc=0 d=$_OUT/docker-opaque
+	dockerd_start "$_W/dockerd.log" || return 1
+	mkdir -p "$d"
+	{
+		_bah push --quiet localhost/ls-busybox \
+			"docker-archive:$_W/busybox-base.tar:localhost/ls-busybox:latest" &&
+			$DOCKER load -q -i "$_W/busybox-base.tar" &&
+			DOCKER_BUILDKIT=0 $DOCKER build -q --network none \
+				-t localhost/ls-docker-opaque:latest "$REAL_IMAGES_HERE/dockerfiles/docker-opaque" &&
+			$DOCKER save -o "$d/docker-archive.tar" localhost/ls-docker-opaque:latest &&
+			$DOCKER save -o "$d/docker-archive-multi.tar" \
+				localhost/ls-docker-opaque:latest localhost/ls-busybox:latest &&
+			_docker_rootfs_listing "$DOCKER" "$d/rootfs.tsv" &&
+			_docker_layer_listings "$DOCKER" "$d"
+	} >"$_W/docker-build.log" 2>&1 || {
+		echo "docker build/save failed: $(tail -n3 "$_W/docker-build.log" | tr '\n' ' ')"
 		rc=1
-	else
-		mkdir -p "$d"
-		{
-			_bah push --quiet localhost/ls-busybox \
-				"docker-archive:$_W/busybox-base.tar:localhost/ls-busybox:latest" &&
-				"$docker" -H "unix://$sock" load -q -i "$_W/busybox-base.tar" &&
-				DOCKER_BUILDKIT=0 "$docker" -H "unix://$sock" build -q --network none \
-					-t localhost/ls-docker-opaque:latest "$REAL_IMAGES_HERE/dockerfiles/docker-opaque" &&
-				"$docker" -H "unix://$sock" save -o "$d/docker-archive.tar" localhost/ls-docker-opaque:latest &&
-				"$docker" -H "unix://$sock" save -o "$d/docker-archive-multi.tar" \
-					localhost/ls-docker-opaque:latest localhost/ls-busybox:latest &&
-				_docker_rootfs_listing "$docker -H unix://$sock" "$d/rootfs.tsv" &&
-				_docker_layer_listings "$docker -H unix://$sock" "$d"
-		} >"$_W/docker-build.log" 2>&1 || {
-			echo "docker build/save failed: $(tail -n3 "$_W/docker-build.log" | tr '\n' ' ')"
-			rc=1
-		}
-	fi
-	kill "$pid" 2>/dev/null
-	for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	# dockerd unmounts on a clean stop; a leftover overlay mount would make rm fail.
-	grep -F " $data/" /proc/mounts | awk '{ print $2 }' | sort -r | xargs -r umount -l 2>/dev/null
-	rm -rf "$data" "$exec"
+	}
+	dockerd_stop
 	[ $rc -eq 0 ] || return 1
 	printf 'docker-opaque\tdocker-archive\tdocker-opaque/docker-archive.tar\n' >>"$_OUT/images.tsv"
 	# The same image through skopeo: OCI archive (gzip) and OCI dir (zstd), same diff_ids.

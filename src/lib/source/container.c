@@ -124,7 +124,7 @@ static int open_archive(struct container *c, struct archive *a, struct unpack_re
 	if (!c->packed)
 		return archive_read_open_fd(a, c->fd, 64 * 1024);
 	*ur = xcalloc(1, sizeof(**ur));
-	(*ur)->s = unpack_stream_open(c->fd, 0, UINT64_MAX, NULL);
+	(*ur)->s = unpack_stream_open(c->cursor, 0, UINT64_MAX);
 	return archive_read_open(a, *ur, NULL, unpack_read_cb, NULL);
 }
 
@@ -156,9 +156,6 @@ static int index_tar(struct container *c, uint64_t file_size, ls_error *err)
 	struct unpack_reader *ur = NULL;
 	int r, ret = -1;
 
-	c->packed = unpack_is_compressed(c->fd);
-	if (c->packed)
-		c->cursor = unpack_cursor_new(c->fd);
 	a = archive_read_new();
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
@@ -252,10 +249,29 @@ int container_open(const char *path, struct container **out, ls_error *err)
 			container_free(c);
 			return ls_fail(err, "%s: empty file", path);
 		}
+		c->packed = unpack_is_compressed(fd);
+		if (c->packed)
+			c->cursor = unpack_cursor_new(&(struct unpack_origin){.fd = fd, .what = path});
 		if (index_tar(c, (uint64_t)st.st_size, err) < 0) {
 			container_free(c);
 			return -1;
 		}
+	}
+	*out = c;
+	return 0;
+}
+
+int container_open_origin(const struct unpack_origin *origin, struct container **out,
+			  ls_error *err)
+{
+	struct container *c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(origin->what);
+	c->fd = -1;
+	c->packed = true;
+	c->cursor = unpack_cursor_new(origin);
+	if (index_tar(c, UINT64_MAX, err) < 0) {
+		container_free(c);
+		return -1;
 	}
 	*out = c;
 	return 0;

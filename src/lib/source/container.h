@@ -13,6 +13,11 @@
 struct container;
 
 int container_open(const char *path, struct container **out, ls_error *err);
+struct unpack_origin;
+/* An archive that can only be read going forward from its start, again and again (a daemon's
+ * `docker save` stream): indexed as a compressed archive is. Takes the origin's ctx. */
+int container_open_origin(const struct unpack_origin *origin, struct container **out,
+			  ls_error *err);
 void container_free(struct container *c);
 bool container_is_dir(const struct container *c);
 /* A gzip- or zstd-compressed tar: members are cheapest read in archive order, one at a time. */

@@ -14,6 +14,7 @@ static const struct image_source_ops *const transports[] = {
 	&docker_archive_source,
 	&oci_archive_source,
 	&oci_dir_source,
+	&daemon_source,
 };
 
 /* Which source reads this path? A bare path is recognised by what it holds. */
@@ -65,7 +66,7 @@ int image_open(const char *reference, const struct image_options *opts, struct i
 		struct stat st;
 		if (colon && stat(reference, &st) < 0 && !strchr(reference, '/'))
 			return ls_fail(err, "%s: unknown transport '%.*s' (this build reads "
-					    "docker-archive:, oci-archive: and oci:)",
+					    "docker-archive:, oci-archive:, oci: and docker-daemon:)",
 				       reference, (int)(colon - reference), reference);
 		path = xstrdup(reference);
 	}

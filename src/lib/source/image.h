@@ -79,5 +79,6 @@ void image_add_layer(struct image *img, const char *blob_name, const char *diges
 extern const struct image_source_ops docker_archive_source;
 extern const struct image_source_ops oci_archive_source;
 extern const struct image_source_ops oci_dir_source;
+extern const struct image_source_ops daemon_source;
 
 #endif

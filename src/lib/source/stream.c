@@ -82,7 +82,7 @@ struct byte_stream *region_stream_open(struct region r)
 		return &ms->base;
 	}
 	if (r.packed)
-		return unpack_stream_open(r.fd, r.offset, r.length, r.cursor);
+		return unpack_stream_open(r.cursor, r.offset, r.length);
 
 	struct region_stream *rs = xcalloc(1, sizeof(*rs));
 	rs->base.read = region_read;

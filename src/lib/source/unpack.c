@@ -1,15 +1,17 @@
-/* A compressed archive file (`docker save | gzip`, `| zstd`) read as the tar inside it, without
- * writing it anywhere: each stream decompresses the file from its start and hands out the
- * bytes [skip, skip + length) of the result. Random access into a gzip or zstd stream is not
- * possible, so reaching a member costs decompressing everything before it; the container
- * keeps small members (manifests, configs) in memory from its one indexing pass, so only
- * layers pay that, and it reads them in archive order through one shared decoder (a
- * cursor), so all the layers together cost one more pass. */
+/* An archive read as the plain tar inside it, without writing it anywhere: each stream reads
+ * the archive from its start (pread of a file, or a stream opened again: an HTTP GET) and
+ * hands out the bytes [skip, skip + length) of the decompressed result. Random access into a
+ * gzip or zstd stream, or into a daemon's `docker save` stream, is not possible, so reaching a
+ * member costs reading everything before it; the container keeps small members (manifests,
+ * configs) in memory from its one indexing pass, so only layers pay that, and it reads them in
+ * archive order through one shared decoder (a cursor), so all the layers together cost one
+ * more pass. */
 #include "source/unpack.h"
 
 #include <errno.h>
 #include <isa-l.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -30,10 +32,13 @@ enum {
 /* zstd windows up to 128 MiB, as for layers (decompress.c): `zstd --long=31` is refused. */
 #define UNPACK_ZSTD_WINDOW_LOG_MAX 27
 
-/* The decompression of one file from its start: where it is and what it holds. */
+enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
+
+/* The decompression of one archive from its start: where it is and what it holds. */
 struct unpacker {
-	int fd;
-	bool zstd;
+	int fd;                 /* the file, or -1: read `source` */
+	struct byte_stream *source;
+	enum codec codec;
 	struct inflate_state gz;
 	bool gz_member_done;
 	ZSTD_DStream *zs;
@@ -47,7 +52,7 @@ struct unpacker {
 
 /* A decoder that member reads going forward through the file pass on to each other. */
 struct unpack_cursor {
-	int fd;
+	struct unpack_origin origin;
 	pthread_mutex_t mu;
 	struct unpacker *u; /* NULL until first used, or after a failed read */
 	bool busy;
@@ -55,10 +60,11 @@ struct unpack_cursor {
 
 struct unpack_stream {
 	struct byte_stream base;
-	struct unpacker *u;
-	struct unpack_cursor *cursor; /* where u came from and goes back to, or NULL: u is ours */
+	struct unpacker *u;	      /* NULL until the first read */
+	struct unpack_cursor *cursor;
+	bool borrowed; /* u is the cursor's and goes back to it; else u is ours */
 	bool failed;
-	uint64_t skip_left, left;
+	uint64_t skip, skip_left, left;
 };
 
 bool unpack_is_compressed(int fd)
@@ -77,11 +83,18 @@ static int refill(struct unpacker *u, ls_error *err)
 	u->in_pos = 0;
 	u->in_len = keep;
 	while (!u->in_eof && u->in_len < IN_SIZE) {
-		ssize_t n = pread(u->fd, u->in + u->in_len, IN_SIZE - u->in_len, (off_t)u->stored);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return ls_fail_errno(err, errno, "read");
+		ssize_t n;
+		if (u->fd < 0) {
+			n = u->source->read(u->source, u->in + u->in_len, IN_SIZE - u->in_len, err);
+			if (n < 0)
+				return -1;
+		} else {
+			n = pread(u->fd, u->in + u->in_len, IN_SIZE - u->in_len, (off_t)u->stored);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return ls_fail_errno(err, errno, "read");
+		}
 		if (n == 0)
 			u->in_eof = true;
 		u->in_len += (size_t)n;
@@ -157,10 +170,28 @@ static ssize_t zstd_out(struct unpacker *u, unsigned char *out, size_t cap, ls_e
 	}
 }
 
+/* Up to cap bytes of an uncompressed archive; 0 at its end. */
+static ssize_t plain_out(struct unpacker *u, unsigned char *out, size_t cap, ls_error *err)
+{
+	if (u->in_pos == u->in_len && refill(u, err) < 0)
+		return -1;
+	size_t n = u->in_len - u->in_pos;
+	if (n > cap)
+		n = cap;
+	memcpy(out, u->in + u->in_pos, n);
+	u->in_pos += n;
+	return (ssize_t)n;
+}
+
 static ssize_t decompress_some(struct unpacker *u, unsigned char *out, size_t cap,
 			       ls_error *err)
 {
-	ssize_t n = u->zstd ? zstd_out(u, out, cap, err) : gz_out(u, out, cap, err);
+	ssize_t n;
+	switch (u->codec) {
+	case CODEC_ZSTD: n = zstd_out(u, out, cap, err); break;
+	case CODEC_GZIP: n = gz_out(u, out, cap, err); break;
+	default: n = plain_out(u, out, cap, err); break;
+	}
 	if (n <= 0)
 		return n;
 	u->produced += (uint64_t)n;
@@ -171,11 +202,91 @@ static ssize_t decompress_some(struct unpacker *u, unsigned char *out, size_t ca
 	return n;
 }
 
+static void unpacker_free(struct unpacker *u)
+{
+	if (!u)
+		return;
+	if (u->source)
+		u->source->close(u->source);
+	ZSTD_freeDStream(u->zs);
+	free(u->scratch);
+	free(u);
+}
+
+/* Start reading the archive from its top; the codec is sniffed from its first bytes. */
+static struct unpacker *unpacker_new(const struct unpack_origin *o, ls_error *err)
+{
+	struct unpacker *u = xcalloc(1, sizeof(*u));
+	u->fd = o->fd;
+	u->scratch = xmalloc(SKIP_SIZE);
+	if (u->fd < 0 && o->open(o->ctx, &u->source, err) < 0) {
+		u->source = NULL;
+		unpacker_free(u);
+		return NULL;
+	}
+	while (u->in_len < 4 && !u->in_eof)
+		if (refill(u, err) < 0) {
+			unpacker_free(u);
+			return NULL;
+		}
+	const unsigned char *m = u->in;
+	if (u->in_len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) {
+		u->codec = CODEC_ZSTD;
+		u->zs = ZSTD_createDStream();
+		if (!u->zs)
+			abort(); /* out of memory, as xmalloc */
+		ZSTD_DCtx_setParameter(u->zs, ZSTD_d_windowLogMax, UNPACK_ZSTD_WINDOW_LOG_MAX);
+	} else if (u->in_len >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
+		u->codec = CODEC_GZIP;
+		isal_inflate_init(&u->gz);
+		u->gz.crc_flag = ISAL_GZIP;
+	} else {
+		u->codec = CODEC_PLAIN;
+	}
+	return u;
+}
+
+/* The cursor's decoder (created when it has none) when it is free and not yet past `skip`;
+ * else the stream starts its own. */
+static int attach(struct unpack_stream *us, ls_error *err)
+{
+	struct unpack_cursor *c = us->cursor;
+	bool tried = false;
+	pthread_mutex_lock(&c->mu);
+	if (!c->busy) {
+		tried = true;
+		if (c->u && c->u->produced > us->skip) {
+			unpacker_free(c->u); /* behind us now: start again from the top */
+			c->u = NULL;
+		}
+		if (!c->u)
+			c->u = unpacker_new(&c->origin, err);
+		if (c->u) {
+			c->busy = true;
+			us->borrowed = true;
+			us->u = c->u;
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (!tried)
+		us->u = unpacker_new(&c->origin, err);
+	if (!us->u)
+		return -1;
+	us->skip_left = us->skip - us->u->produced;
+	return 0;
+}
+
 static ssize_t unpack_read(struct byte_stream *s, void *buf, size_t n, ls_error *err)
 {
 	struct unpack_stream *us = (struct unpack_stream *)s;
-	struct unpacker *u = us->u;
 	ssize_t got;
+	if (us->failed)
+		return ls_fail(err, "read after an error");
+	if (!us->u && attach(us, err) < 0) {
+		us->failed = true;
+		return -1;
+	}
+	struct unpacker *u = us->u;
 	while (us->skip_left > 0) {
 		size_t want = us->skip_left < SKIP_SIZE ? (size_t)us->skip_left : SKIP_SIZE;
 		got = decompress_some(u, u->scratch, want, err);
@@ -208,39 +319,11 @@ static ssize_t unpack_read(struct byte_stream *s, void *buf, size_t n, ls_error 
 	return got;
 }
 
-static struct unpacker *unpacker_new(int fd)
-{
-	struct unpacker *u = xcalloc(1, sizeof(*u));
-	unsigned char m[4] = {0};
-	u->fd = fd;
-	u->scratch = xmalloc(SKIP_SIZE);
-	if (pread(fd, m, sizeof(m), 0) == (ssize_t)sizeof(m) && m[0] == 0x28 && m[1] == 0xb5) {
-		u->zstd = true;
-		u->zs = ZSTD_createDStream();
-		if (!u->zs)
-			abort(); /* out of memory, as xmalloc */
-		ZSTD_DCtx_setParameter(u->zs, ZSTD_d_windowLogMax, UNPACK_ZSTD_WINDOW_LOG_MAX);
-	} else {
-		isal_inflate_init(&u->gz);
-		u->gz.crc_flag = ISAL_GZIP;
-	}
-	return u;
-}
-
-static void unpacker_free(struct unpacker *u)
-{
-	if (!u)
-		return;
-	ZSTD_freeDStream(u->zs);
-	free(u->scratch);
-	free(u);
-}
-
 static void unpack_close(struct byte_stream *s)
 {
 	struct unpack_stream *us = (struct unpack_stream *)s;
 	struct unpack_cursor *c = us->cursor;
-	if (!c) {
+	if (!us->borrowed) {
 		unpacker_free(us->u);
 	} else {
 		pthread_mutex_lock(&c->mu);
@@ -254,45 +337,22 @@ static void unpack_close(struct byte_stream *s)
 	free(us);
 }
 
-/* The cursor's decoder when it is free and not yet past `skip`; else NULL. */
-static struct unpacker *borrow(struct unpack_cursor *c, uint64_t skip)
-{
-	struct unpacker *u = NULL;
-	pthread_mutex_lock(&c->mu);
-	if (!c->busy) {
-		if (c->u && c->u->produced > skip) {
-			unpacker_free(c->u); /* behind us now: start again from the top */
-			c->u = NULL;
-		}
-		if (!c->u)
-			c->u = unpacker_new(c->fd);
-		c->busy = true;
-		u = c->u;
-	}
-	pthread_mutex_unlock(&c->mu);
-	return u;
-}
-
-struct byte_stream *unpack_stream_open(int fd, uint64_t skip, uint64_t length,
-				       struct unpack_cursor *cursor)
+struct byte_stream *unpack_stream_open(struct unpack_cursor *cursor, uint64_t skip,
+				       uint64_t length)
 {
 	struct unpack_stream *us = xcalloc(1, sizeof(*us));
 	us->base.read = unpack_read;
 	us->base.close = unpack_close;
-	us->u = cursor ? borrow(cursor, skip) : NULL;
-	if (us->u)
-		us->cursor = cursor;
-	else
-		us->u = unpacker_new(fd);
-	us->skip_left = skip - us->u->produced;
+	us->cursor = cursor;
+	us->skip = skip;
 	us->left = length;
 	return &us->base;
 }
 
-struct unpack_cursor *unpack_cursor_new(int fd)
+struct unpack_cursor *unpack_cursor_new(const struct unpack_origin *origin)
 {
 	struct unpack_cursor *c = xcalloc(1, sizeof(*c));
-	c->fd = fd;
+	c->origin = *origin;
 	pthread_mutex_init(&c->mu, NULL);
 	return c;
 }
@@ -302,6 +362,8 @@ void unpack_cursor_free(struct unpack_cursor *c)
 	if (!c)
 		return;
 	unpacker_free(c->u);
+	if (c->origin.free_ctx)
+		c->origin.free_ctx(c->origin.ctx);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }

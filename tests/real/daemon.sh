@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The docker-daemon: transport against a real Docker engine started here (tests/real/dockerd.sh):
+# real images (tests/real/images.sh) are `docker load`ed into it, then read back through the
+# Engine API socket. The model must be the one read from the image's own archive: layers, the
+# merged tree, efficiency. Errors: a missing image, no engine, a bad DOCKER_HOST.
+. "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/real/images.sh"
+
+if ! real_images_ensure; then
+	if [ -n "$REAL_IMAGES_DIR" ] && [ "$(id -u)" -eq 0 ] && command -v buildah >/dev/null; then
+		not_ok "real images: build"
+		diag "$REAL_IMAGES_WHY"
+	else
+		skip "REAL IMAGE TIER SKIPPED: $REAL_IMAGES_WHY"
+	fi
+	done_testing
+	exit
+fi
+D=$REAL_IMAGES_DIR
+if [ "$(id -u)" -ne 0 ] || ! dockerd_start "$TMP/dockerd.log" >"$TMP/why"; then
+	skip "DOCKER DAEMON SOURCE SKIPPED: $(cat "$TMP/why" 2>/dev/null || echo "dockerd needs root")"
+	done_testing
+	exit
+fi
+trap dockerd_stop EXIT
+export DOCKER_HOST=unix://$DOCKERD_SOCK
+
+# Strip what names where the image was read from.
+without_reference() { jq -S 'del(.image.reference, .image.transport)'; }
+
+# same_as_archive NAME TAG ARCHIVE: layers, tree and analyze agree through both transports.
+same_as_archive() {
+	local name=$1 ref=$2 archive=$3
+	if ! $DOCKER load -q -i "$archive" >"$TMP/load" 2>&1; then
+		not_ok "$name: docker load"
+		sed 's/^/#   /' "$TMP/load"
+		return
+	fi
+	"$LS" layers --json "docker-archive:$archive" | without_reference >"$TMP/a.json"
+	check "$name: layers --json docker-daemon:$ref" "$LS" layers --json "docker-daemon:$ref"
+	without_reference <"$TMP/out" >"$TMP/d.json"
+	check_eq "$name: same layers as the archive" "$(cat "$TMP/a.json")" "$(cat "$TMP/d.json")"
+	check_eq "$name: digests and diff_ids present" "$(jq '[.layers[] | select(.diffId | startswith("sha256:"))] | length' "$TMP/a.json")" \
+		"$(jq '.image.layers' "$TMP/d.json")"
+	"$LS" tree --json "docker-archive:$archive" >"$TMP/ta.json"
+	check "$name: tree --json through the daemon" "$LS" tree --json "docker-daemon:$ref"
+	check_eq "$name: same merged tree" "$(sha256sum <"$TMP/ta.json")" "$(sha256sum <"$TMP/out")"
+	"$LS" analyze --json "docker-archive:$archive" | jq -S 'del(.image)' >"$TMP/ea.json"
+	"$LS" analyze --json "docker-daemon:$ref" | jq -S 'del(.image)' >"$TMP/ed.json"
+	check_eq "$name: same efficiency and waste" "$(cat "$TMP/ea.json")" "$(cat "$TMP/ed.json")"
+}
+
+same_as_archive docker-opaque localhost/ls-docker-opaque:latest "$D/docker-opaque/docker-archive.tar"
+if [ -f "$D/debian-waste/docker-archive.tar" ]; then
+	tag=$(tar -xOf "$D/debian-waste/docker-archive.tar" manifest.json | jq -r '.[0].RepoTags[0] // empty')
+	if [ -n "$tag" ]; then
+		same_as_archive debian-waste "$tag" "$D/debian-waste/docker-archive.tar"
+	else
+		not_ok "debian-waste: the archive has no tag to load it by"
+	fi
+else
+	skip "debian-waste not built here (see skipped.txt)"
+fi
+
+# By image id too (what `docker images -q` prints).
+id=$($DOCKER image inspect -f '{{.Id}}' localhost/ls-docker-opaque:latest)
+check "by image id" "$LS" layers --json "docker-daemon:$id"
+check_eq "by image id: same layers" \
+	"$("$LS" layers --json "docker-daemon:localhost/ls-docker-opaque:latest" | jq -c .layers)" \
+	"$(jq -c .layers "$TMP/out")"
+
+# Errors: one line, exit 2.
+check_exit "missing image: exit 2" 2 "$LS" layers "docker-daemon:localhost/no-such-image:latest"
+check_eq "missing image: the engine's words" 1 "$(grep -c 'No such image' "$TMP/err")"
+check_exit "no engine at DOCKER_HOST: exit 2" 2 env DOCKER_HOST=unix://$TMP/nothing.sock \
+	"$LS" layers "docker-daemon:localhost/ls-docker-opaque:latest"
+check_eq "no engine: names the socket" 1 "$(grep -c "nothing.sock" "$TMP/err")"
+check_exit "DOCKER_HOST with an unknown scheme: exit 2" 2 env DOCKER_HOST=ssh://x \
+	"$LS" layers "docker-daemon:localhost/ls-docker-opaque:latest"
+check_eq "unknown scheme: one line" 1 "$(wc -l <"$TMP/err")"
+done_testing
