@@ -5,11 +5,13 @@ set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config
   libarchive-dev libzstd-dev libisal-dev libssl-dev libxxhash-dev libjansson-dev
-  libyaml-dev libsqlite3-dev libvectorscan-dev libcurl4-openssl-dev)
+  libyaml-dev libsqlite3-dev libvectorscan-dev libcurl4-openssl-dev libncurses-dev)
 test_pkgs=(libcmocka-dev python3 zstd isal xxhash tar gzip jq pigz
   clang libclang-rt-14-dev
   buildah skopeo busybox-static debootstrap docker.io uidmap)
 
+# explore (tests/e2e/explore.sh): a real terminal to drive the TUI in; script(1) for a tty.
+test_pkgs+=(tmux bsdutils)
 # vercmp oracles (tests/e2e/vercmp_oracles.sh): rpm's own ordering, pypa/packaging.
 test_pkgs+=(rpm python3-packaging)
 # ShellCheck findings in `layerscope lint` (tests/conformance/hadolint.sh, tests/e2e/lint_rules.sh).

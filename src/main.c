@@ -9,6 +9,7 @@ const struct command commands[] = {
 	{"analyze", cmd_analyze, "efficiency: dive's figures, reclaimable bytes, blame and advice"},
 	{"ci", cmd_ci, "the efficiency gate: .dive-ci rules, exit 1 when one fails"},
 	{"tree", cmd_tree, "the filesystem after a layer, with what that layer changed"},
+	{"explore", cmd_explore, "browse layers and their files interactively on the terminal, as dive"},
 	{"db", cmd_db, "the offline advisory database: import OSV, Alpine secdb, Debian data; info"},
 	{"scan", cmd_scan, "security findings: secrets in every layer, deleted files included"},
 	{"sbom", cmd_sbom, "package inventory and SBOM: CycloneDX, SPDX, JSON, table"},

@@ -63,6 +63,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_context(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);

@@ -28,55 +28,9 @@ static char status_mark(enum path_status s)
 	return marks[s];
 }
 
-static void mode_string(const struct layer_entry *e, char out[11])
-{
-	static const char types[] = {'-', 'd', 'l', '-', 'c', 'b', 'p'}; /* ls shows hard links as files */
-	uint32_t m = e ? e->mode : 0755;
-	out[0] = e ? types[e->type] : 'd';
-	const char *rwx = "rwxrwxrwx";
-	for (int i = 0; i < 9; i++)
-		out[1 + i] = (m & (1u << (8 - i))) ? rwx[i] : '-';
-	if (m & S_ISUID)
-		out[3] = (m & S_IXUSR) ? 's' : 'S';
-	if (m & S_ISGID)
-		out[6] = (m & S_IXGRP) ? 's' : 'S';
-	if (m & S_ISVTX)
-		out[9] = (m & S_IXOTH) ? 't' : 'T';
-	out[10] = '\0';
-}
-
-/* The entry a row shows: what is there now, or what was removed. */
-static const struct layer_entry *row_entry(const struct view_row *r)
-{
-	return r->cur.present ? r->cur.entry : r->prev.entry;
-}
-
-/* Sizes bottom-up: a file its size, a directory the sum of its present children. */
-static uint64_t *subtree_sizes(const struct view_row *rows, size_t n)
-{
-	uint64_t *size = xcalloc(n + 1, sizeof(*size));
-	size_t *stack = xmalloc((n + 1) * sizeof(*stack));
-	size_t depth = 0;
-	for (size_t i = 0; i <= n; i++) {
-		uint32_t d = i < n ? rows[i].depth : 0;
-		while (depth > 0 && (i == n || rows[stack[depth - 1]].depth >= d)) {
-			size_t done = stack[--depth];
-			const struct layer_entry *e = row_entry(&rows[done]);
-			if (e && e->type == ENTRY_FILE)
-				size[done] += e->size;
-			if (depth > 0 && rows[done].cur.present)
-				size[stack[depth - 1]] += size[done];
-		}
-		if (i < n)
-			stack[depth++] = i;
-	}
-	free(stack);
-	return size;
-}
-
 static void print_text(const struct image_model *m, const struct view_row *rows, size_t n)
 {
-	uint64_t *size = subtree_sizes(rows, n);
+	uint64_t *size = view_subtree_sizes(rows, n);
 	char name[4096], mode[11], human[32];
 	/* last[d]: is the row at depth d the last child of its parent (for the branch art)? */
 	bool *last = xcalloc(n + 1, sizeof(bool));
@@ -93,9 +47,9 @@ static void print_text(const struct image_model *m, const struct view_row *rows,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct view_row *r = &rows[i];
-		const struct layer_entry *e = row_entry(r);
+		const struct layer_entry *e = view_row_entry(r);
 		const struct path_node *node = &m->nodes[r->node];
-		mode_string(e, mode);
+		entry_mode_string(e, mode);
 		human_size_si(size[i], human, sizeof(human));
 		printf("%c %s %6u:%-6u %9s  ", status_mark(r->status), mode, e ? e->uid : 0,
 		       e ? e->gid : 0, human);
@@ -119,7 +73,7 @@ static void print_json(const struct image_model *m, const struct view_row *rows,
 	json_t *arr = json_array();
 	char path[4096];
 	for (size_t i = 0; i < n; i++) {
-		const struct layer_entry *e = row_entry(&rows[i]);
+		const struct layer_entry *e = view_row_entry(&rows[i]);
 		json_t *j = json_object();
 		path[0] = '/';
 		model_path(m, rows[i].node, path + 1, sizeof(path) - 1);

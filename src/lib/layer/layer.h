@@ -83,5 +83,7 @@ void layer_free(struct layer *l);
 char *layer_clean_path(struct arena *a, const char *name);
 
 const char *entry_type_name(enum entry_type t);
+/* `ls -l`'s "drwxr-xr-x" for an entry (NULL: an implicit directory, shown 0755). */
+void entry_mode_string(const struct layer_entry *e, char out[11]);
 
 #endif

@@ -26,6 +26,23 @@ void layer_read_options_default(struct layer_read_options *o)
 	o->max_entries = 50u * 1000 * 1000;
 }
 
+void entry_mode_string(const struct layer_entry *e, char out[11])
+{
+	static const char types[] = {'-', 'd', 'l', '-', 'c', 'b', 'p'}; /* ls shows hard links as files */
+	uint32_t m = e ? e->mode : 0755;
+	out[0] = e ? types[e->type] : 'd';
+	const char *rwx = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		out[1 + i] = (m & (1u << (8 - i))) ? rwx[i] : '-';
+	if (m & S_ISUID)
+		out[3] = (m & S_IXUSR) ? 's' : 'S';
+	if (m & S_ISGID)
+		out[6] = (m & S_IXGRP) ? 's' : 'S';
+	if (m & S_ISVTX)
+		out[9] = (m & S_IXOTH) ? 't' : 'T';
+	out[10] = '\0';
+}
+
 const char *entry_type_name(enum entry_type t)
 {
 	static const char *names[] = {"file", "dir", "symlink", "hardlink", "char", "block", "fifo"};

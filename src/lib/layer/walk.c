@@ -112,3 +112,30 @@ int view_walk(const struct image_model *m, size_t n, bool include_removed,
 	*count = n_rows;
 	return 0;
 }
+
+const struct layer_entry *view_row_entry(const struct view_row *r)
+{
+	return r->cur.present ? r->cur.entry : r->prev.entry;
+}
+
+uint64_t *view_subtree_sizes(const struct view_row *rows, size_t n)
+{
+	uint64_t *size = xcalloc(n + 1, sizeof(*size));
+	size_t *stack = xmalloc((n + 1) * sizeof(*stack));
+	size_t depth = 0;
+	for (size_t i = 0; i <= n; i++) {
+		uint32_t d = i < n ? rows[i].depth : 0;
+		while (depth > 0 && (i == n || rows[stack[depth - 1]].depth >= d)) {
+			size_t done = stack[--depth];
+			const struct layer_entry *e = view_row_entry(&rows[done]);
+			if (e && e->type == ENTRY_FILE)
+				size[done] += e->size;
+			if (depth > 0 && rows[done].cur.present)
+				size[stack[depth - 1]] += size[done];
+		}
+		if (i < n)
+			stack[depth++] = i;
+	}
+	free(stack);
+	return size;
+}

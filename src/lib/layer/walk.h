@@ -20,4 +20,11 @@ struct view_row {
 int view_walk(const struct image_model *m, size_t n, bool include_removed,
 	      struct view_row **rows, size_t *count, ls_error *err);
 
+/* The entry a row shows: what is there now, or what layer n removed. NULL for an implicit
+ * directory. */
+const struct layer_entry *view_row_entry(const struct view_row *r);
+/* Per row, bottom-up: a file its size, a directory the sum of its present children
+ * (removed rows count for themselves, not for their parent). Caller frees. */
+uint64_t *view_subtree_sizes(const struct view_row *rows, size_t n);
+
 #endif
