@@ -31,16 +31,23 @@ struct image_cli {
 	{"threads", required_argument, NULL, IMAGE_CLI_OPTION_BASE + 1},         \
 	{"max-layer-bytes", required_argument, NULL, IMAGE_CLI_OPTION_BASE + 2}, \
 	{"max-ratio", required_argument, NULL, IMAGE_CLI_OPTION_BASE + 3},       \
-	{"max-entries", required_argument, NULL, IMAGE_CLI_OPTION_BASE + 4}
+	{"max-entries", required_argument, NULL, IMAGE_CLI_OPTION_BASE + 4},     \
+	{"creds", required_argument, NULL, IMAGE_CLI_OPTION_BASE + 5},           \
+	{"authfile", required_argument, NULL, IMAGE_CLI_OPTION_BASE + 6},        \
+	{"tls-verify", optional_argument, NULL, IMAGE_CLI_OPTION_BASE + 7}
 
 #define IMAGE_CLI_HELP                                                                      \
 	"Image references: docker-archive:PATH[:TAG|:@N], oci-archive:PATH[:REF], oci:DIR[:REF],\n" \
+	"docker://[HOST[:PORT]/]REPO[:TAG|@DIGEST], docker-daemon:NAME[:TAG] ($DOCKER_HOST),\n" \
 	"or a bare path (detected by content).\n"                                           \
 	"  --platform OS/ARCH[/VARIANT]  pick from a multi-platform index (default: the host's)\n" \
 	"  --threads N            layers read in parallel (default: one per core)\n"          \
 	"  --max-layer-bytes N    refuse a layer larger than N bytes uncompressed (64 GiB)\n" \
 	"  --max-ratio N          refuse a layer inflating more than N times (500; 0 = off)\n" \
-	"  --max-entries N        refuse a layer with more than N entries (50,000,000)\n"
+	"  --max-entries N        refuse a layer with more than N entries (50,000,000)\n" \
+	"  --creds USER[:PASS]    registry credentials (default: auth files, as skopeo)\n" \
+	"  --authfile FILE        registry credentials from this auth.json / config.json\n" \
+	"  --tls-verify=false     allow plain HTTP and unverified TLS for a registry\n"
 
 void image_cli_init(struct image_cli *c);
 /* Handle one of the IMAGE_CLI options; returns 1 if handled, 0 if not ours, -1 on a bad value. */

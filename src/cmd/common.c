@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "util/strutil.h"
@@ -28,19 +29,39 @@ int usage_error(const char *verb, const char *fmt, ...)
 
 void image_cli_init(struct image_cli *c)
 {
-	c->image.platform = NULL;
+	c->image = (struct image_options){0};
 	model_options_default(&c->model);
+}
+
+/* --creds, --authfile, --tls-verify[=BOOL] (skopeo's spellings). */
+static int registry_option(struct image_options *o, int which, const char *arg)
+{
+	if (which == 5)
+		o->creds = arg;
+	else if (which == 6)
+		o->authfile = arg;
+	else if (!arg || !strcmp(arg, "true"))
+		o->insecure = false;
+	else if (!strcmp(arg, "false"))
+		o->insecure = true;
+	else {
+		print_error("--tls-verify takes true or false, not '%s'", arg);
+		return -1;
+	}
+	return 1;
 }
 
 int image_cli_option(struct image_cli *c, int opt, const char *arg)
 {
 	uint64_t v;
-	if (opt < IMAGE_CLI_OPTION_BASE || opt > IMAGE_CLI_OPTION_BASE + 4)
+	if (opt < IMAGE_CLI_OPTION_BASE || opt > IMAGE_CLI_OPTION_BASE + 7)
 		return 0;
 	if (opt == IMAGE_CLI_OPTION_BASE) {
 		c->image.platform = arg;
 		return 1;
 	}
+	if (opt >= IMAGE_CLI_OPTION_BASE + 5)
+		return registry_option(&c->image, opt - IMAGE_CLI_OPTION_BASE, arg);
 	if (!parse_u64(arg, &v)) {
 		print_error("'%s' is not a whole number", arg);
 		return -1;

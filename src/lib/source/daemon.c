@@ -125,8 +125,7 @@ static int daemon_load(struct image *img, const char *path, const char *subref,
 {
 	struct engine *e = xcalloc(1, sizeof(*e));
 	struct container *c;
-	/* image.c split "NAME:TAG" at the colon: put it back. */
-	e->name = subref ? xasprintf("%s:%s", path, subref) : xstrdup(path);
+	e->name = xstrdup(path); /* "NAME:TAG" whole: whole_reference */
 	if (engine_locate(e, err) < 0 || check_image(e, err) < 0) {
 		engine_free(e);
 		return -1;
@@ -143,6 +142,7 @@ static int daemon_load(struct image *img, const char *path, const char *subref,
 
 const struct image_source_ops daemon_source = {
 	.transport = "docker-daemon",
+	.whole_reference = true,
 	.load = daemon_load,
 	.open_layer = container_open_layer,
 	.release = container_release,

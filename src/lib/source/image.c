@@ -15,6 +15,7 @@ static const struct image_source_ops *const transports[] = {
 	&oci_archive_source,
 	&oci_dir_source,
 	&daemon_source,
+	&registry_source,
 };
 
 /* Which source reads this path? A bare path is recognised by what it holds. */
@@ -57,7 +58,10 @@ int image_open(const char *reference, const struct image_options *opts, struct i
 		size_t n = strlen(transports[i]->transport);
 		if (strncmp(reference, transports[i]->transport, n) == 0 && reference[n] == ':') {
 			ops = transports[i];
-			split_reference(reference + n + 1, &path, &subref);
+			if (ops->whole_reference)
+				path = xstrdup(reference + n + 1);
+			else
+				split_reference(reference + n + 1, &path, &subref);
 			break;
 		}
 	}
@@ -66,7 +70,7 @@ int image_open(const char *reference, const struct image_options *opts, struct i
 		struct stat st;
 		if (colon && stat(reference, &st) < 0 && !strchr(reference, '/'))
 			return ls_fail(err, "%s: unknown transport '%.*s' (this build reads "
-					    "docker-archive:, oci-archive:, oci: and docker-daemon:)",
+					    "docker-archive:, oci-archive:, oci:, docker-daemon: and docker://)",
 				       reference, (int)(colon - reference), reference);
 		path = xstrdup(reference);
 	}

@@ -23,11 +23,17 @@ struct layer_info {
 
 struct image_options {
 	const char *platform; /* "os/arch[/variant]"; NULL = the host's */
+	/* Registry sources (docker://): */
+	const char *creds;    /* --creds USER[:PASS]; NULL = from an auth file, else anonymous */
+	const char *authfile; /* --authfile FILE */
+	bool insecure;        /* --tls-verify=false: plain HTTP and any certificate */
 };
 
 struct image;
 struct image_source_ops {
 	const char *transport;
+	/* The reference after "transport:" is one string, never split at ':' (docker://…). */
+	bool whole_reference;
 	/* Fill img from the image at `path` (subref: the part after the path, or NULL).
 	 * img->priv is the opened container when the path was detected by content, else NULL
 	 * and the source opens what it needs (a file, a socket, a registry session). */
@@ -42,7 +48,7 @@ struct image_source_ops {
 
 struct image {
 	char *reference;       /* as the user wrote it */
-	const char *transport; /* "docker-archive", "oci-archive", "oci" */
+	const char *transport; /* "docker-archive", "oci-archive", "oci", "docker" */
 	char *manifest_digest; /* NULL for a docker-archive (its manifest.json has none) */
 	char *config_digest;   /* the image id */
 	json_t *config;
@@ -79,6 +85,7 @@ void image_add_layer(struct image *img, const char *blob_name, const char *diges
 extern const struct image_source_ops docker_archive_source;
 extern const struct image_source_ops oci_archive_source;
 extern const struct image_source_ops oci_dir_source;
+extern const struct image_source_ops registry_source;
 extern const struct image_source_ops daemon_source;
 
 #endif
