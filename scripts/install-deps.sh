@@ -18,6 +18,8 @@ test_pkgs+=(rpm python3-packaging)
 test_pkgs+=(shellcheck)
 # sbom oracles (tests/real/sbom_*.sh): rpmbuild/rpm, go version -m, npm install + ajv.
 test_pkgs+=(rpm db5.3-util golang-go)
+# report rendering (tests/e2e/report.sh): headless screenshot and DOM dump.
+test_pkgs+=(chromium)
 # docker:// (tests/e2e/registry.sh): a real registry, htpasswd (bcrypt) and a JWT token service.
 test_pkgs+=(docker-registry apache2-utils openssl curl python3-jwt python3-cryptography)
 # npm: sbom oracles (npm install, ajv) and SARIF validation (@microsoft/sarif-multitool-linux).

@@ -16,6 +16,7 @@ const struct command commands[] = {
 	{"context", cmd_context, "the build context Docker would send: size, savings, secrets"},
 	{"vercmp", cmd_vercmp, "compare two versions as an ecosystem orders them: <, = or >"},
 	{"lint", cmd_lint, "lint Dockerfiles: hadolint, ShellCheck, BuildKit checks, LS rules"},
+	{"report", cmd_report, "one HTML page (or JSON) of layers, waste, vulnerabilities, secrets"},
 	{NULL, NULL, NULL},
 };
 

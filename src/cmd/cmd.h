@@ -76,5 +76,6 @@ int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "report/image_json.h"
 #include "util/strutil.h"
 
 static const char *layers_help =
@@ -12,57 +13,11 @@ static const char *layers_help =
 	"command that made each. Every blob is verified against its digest and diff_id.\n\n"
 	"  --json                 print JSON: {\"image\": {...}, \"layers\": [...]}\n";
 
-static const char *media_type_of(const struct layer_info *info, const struct layer *l)
-{
-	if (info->media_type)
-		return info->media_type;
-	switch (l->compression) {
-	case COMPRESSION_GZIP: return "application/vnd.oci.image.layer.v1.tar+gzip";
-	case COMPRESSION_ZSTD: return "application/vnd.oci.image.layer.v1.tar+zstd";
-	default: return "application/vnd.oci.image.layer.v1.tar";
-	}
-}
-
-static const char *digest_of(const struct layer_info *info, const struct layer *l)
-{
-	return info->digest ? info->digest : l->stored_digest;
-}
-
 static void print_json(const struct image *img, const struct image_model *m)
 {
-	json_t *root = json_object(), *jimg = json_object(), *jlayers = json_array();
-	uint64_t files = 0, size = 0;
-	for (size_t i = 0; i < m->n_layers; i++) {
-		const struct layer *l = m->layers[i];
-		const struct layer_info *info = &img->layers[i];
-		json_t *j = json_object();
-		json_object_set_new(j, "index", json_integer((json_int_t)i));
-		json_object_set_new(j, "digest", json_string(digest_of(info, l)));
-		json_object_set_new(j, "diffId", json_string(l->diff_id));
-		json_object_set_new(j, "mediaType", json_string(media_type_of(info, l)));
-		json_object_set_new(j, "compression", json_string(compression_name(l->compression)));
-		json_object_set_new(j, "compressedSize", json_integer((json_int_t)l->stored_bytes));
-		json_object_set_new(j, "tarSize", json_integer((json_int_t)l->tar_bytes));
-		json_object_set_new(j, "size", json_integer((json_int_t)l->file_bytes));
-		json_object_set_new(j, "files", json_integer((json_int_t)l->n_entries));
-		json_object_set_new(j, "command", json_string(info->command ? info->command : ""));
-		json_object_set_new(j, "createdBy", json_string(info->created_by ? info->created_by : ""));
-		json_array_append_new(jlayers, j);
-		files += l->n_entries;
-		size += l->file_bytes;
-	}
-	json_object_set_new(jimg, "reference", json_string(img->reference));
-	json_object_set_new(jimg, "transport", json_string(img->transport));
-	json_object_set_new(jimg, "layers", json_integer((json_int_t)m->n_layers));
-	json_object_set_new(jimg, "files", json_integer((json_int_t)files));
-	json_object_set_new(jimg, "sizeBytes", json_integer((json_int_t)size));
-	json_object_set_new(jimg, "configDigest", json_string(img->config_digest));
-	if (img->manifest_digest)
-		json_object_set_new(jimg, "manifestDigest", json_string(img->manifest_digest));
-	json_object_set_new(jimg, "os", json_string(img->os));
-	json_object_set_new(jimg, "architecture", json_string(img->architecture));
-	json_object_set_new(root, "image", jimg);
-	json_object_set_new(root, "layers", jlayers);
+	json_t *root = json_object();
+	json_object_set_new(root, "image", image_summary_json(img, m));
+	json_object_set_new(root, "layers", image_layers_json(img, m));
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(root);
@@ -77,7 +32,7 @@ static void print_table(const struct image *img, const struct image_model *m)
 		const struct layer *l = m->layers[i];
 		const char *cmd = img->layers[i].command ? img->layers[i].command : "";
 		human_size_si(l->file_bytes, human, sizeof(human));
-		printf("%-5zu  %-12.12s  %9s  %8zu  %.100s%s\n", i, digest_of(&img->layers[i], l) + 7,
+		printf("%-5zu  %-12.12s  %9s  %8zu  %.100s%s\n", i, image_layer_digest(img, m, i) + 7,
 		       human, l->n_entries, cmd, strlen(cmd) > 100 ? "…" : "");
 		files += l->n_entries;
 		size += l->file_bytes;

@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "layer/visitor_tee.h"
 #include "pkg/inventory.h"
 #include "pkg/sbom_format.h"
+#include "report/findings_json.h"
+#include "report/gather.h"
 #include "secrets/secrets.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -148,33 +149,23 @@ static void filter_findings(struct scan_cli *c, const struct ignore_list *ign, s
 
 /* ---- output ---- */
 
-static const char *const severities[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "UNDEFINED"};
-
-static const char *layer_command(const struct image *img, int layer)
-{
-	if (layer < 0 || (size_t)layer >= img->n_layers || !img->layers[layer].command)
-		return "";
-	return img->layers[layer].command;
-}
-
 static void print_vuln_table(const struct image *img, const struct inventory *inv,
 			     const struct vuln_report *r)
 {
-	size_t counts[5] = {0};
-	for (size_t i = 0; i < r->n; i++)
-		counts[4 - severity_rank(r->findings[i].severity)]++;
+	size_t counts[5];
+	vuln_severity_tally(r, counts);
 	printf("%s (%s)\n", img->reference, inv->os.name ? inv->os.name : "unknown OS");
 	printf("Vulnerabilities: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, UNDEFINED: %zu)\n",
 	       r->n, counts[0], counts[1], counts[2], counts[3], counts[4]);
 	for (int s = 0; s < 5; s++) {
 		if (!counts[s])
 			continue;
-		printf("\n%s (%zu)\n", severities[s], counts[s]);
+		printf("\n%s (%zu)\n", vuln_severities[s], counts[s]);
 		printf("  %-20s %-28s %-24s %-24s %-5s %s\n", "ID", "PACKAGE", "INSTALLED", "FIXED",
 		       "LAYER", "TITLE");
 		for (size_t i = 0; i < r->n; i++) {
 			const struct vuln_finding *f = &r->findings[i];
-			if (strcmp(f->severity, severities[s]))
+			if (strcmp(f->severity, vuln_severities[s]))
 				continue;
 			printf("  %-20s %-28s %-24s %-24s %-5d %.60s\n", f->name, f->pkg->name,
 			       f->pkg->version, f->fixed ? f->fixed : "(no fix yet)", f->pkg->layer,
@@ -201,7 +192,7 @@ static void print_secret_table(const struct image *img, const struct secret_find
 	for (int s = 0; s < 5; s++)
 		for (size_t i = 0; i < n; i++) {
 			char status[96];
-			if (strcmp(f[i].rule->severity, severities[s]))
+			if (strcmp(f[i].rule->severity, vuln_severities[s]))
 				continue;
 			printf("  %-8s  %-24s  %-5zu  %-5d  %-22s  /%s\n", f[i].rule->severity,
 			       f[i].rule->id, f[i].layer, f[i].line, f[i].masked, f[i].path);
@@ -212,73 +203,8 @@ static void print_secret_table(const struct image *img, const struct secret_find
 					 f[i].removed_in);
 			else
 				snprintf(status, sizeof(status), "not visible, still in the image");
-			printf("  %-8s  %s; added by: %.60s\n", "", status, layer_command(img, (int)f[i].layer));
+			printf("  %-8s  %s; added by: %.60s\n", "", status, image_layer_command(img, (int)f[i].layer));
 		}
-}
-
-static json_t *finding_json(const struct image *img, const struct vuln_finding *f)
-{
-	json_t *j = json_object();
-	json_t *aliases = f->aliases ? json_loads(f->aliases, 0, NULL) : NULL;
-	json_object_set_new(j, "id", json_string(f->id));
-	json_object_set_new(j, "name", json_string(f->name));
-	json_object_set_new(j, "aliases", aliases ? aliases : json_array());
-	json_object_set_new(j, "source", json_string(f->source));
-	json_object_set_new(j, "package", json_string(f->pkg->name));
-	json_object_set_new(j, "packageType", json_string(pkg_type_name(f->pkg->type)));
-	json_object_set_new(j, "purl", f->pkg->purl ? json_string(f->pkg->purl) : json_null());
-	json_object_set_new(j, "matchedAs", json_string(f->queried));
-	json_object_set_new(j, "installedVersion", json_string(f->pkg->version));
-	json_object_set_new(j, "comparedVersion", json_string(f->installed));
-	json_object_set_new(j, "fixedVersion", f->fixed ? json_string(f->fixed) : json_null());
-	json_object_set_new(j, "severity", json_string(f->severity));
-	json_object_set_new(j, "cvss3Score", f->cvss3_score >= 0 ? json_real(f->cvss3_score) : json_null());
-	json_object_set_new(j, "cvss3Vector", f->cvss3_vector ? json_string(f->cvss3_vector) : json_null());
-	json_object_set_new(j, "cvssScore", f->cvss_score >= 0 ? json_real(f->cvss_score) : json_null());
-	json_object_set_new(j, "cvssVector", f->cvss_vector ? json_string(f->cvss_vector) : json_null());
-	json_object_set_new(j, "title", f->title ? json_string(f->title) : json_null());
-	json_object_set_new(j, "url", f->url ? json_string(f->url) : json_null());
-	json_object_set_new(j, "location", f->pkg->location ? json_string(f->pkg->location) : json_null());
-	json_object_set_new(j, "layer", json_integer(f->pkg->layer));
-	json_object_set_new(j, "layerCommand", json_string(layer_command(img, f->pkg->layer)));
-	return j;
-}
-
-static json_t *secrets_json(const struct image *img, const struct secret_finding *f, size_t n)
-{
-	json_t *arr = json_array();
-	char path[4096];
-	for (size_t i = 0; i < n; i++) {
-		json_t *j = json_object();
-		snprintf(path, sizeof(path), "/%s", f[i].path);
-		json_object_set_new(j, "ruleId", json_string(f[i].rule->id));
-		json_object_set_new(j, "title", json_string(f[i].rule->title));
-		json_object_set_new(j, "severity", json_string(f[i].rule->severity));
-		json_object_set_new(j, "path", json_string(path));
-		json_object_set_new(j, "line", json_integer(f[i].line));
-		json_object_set_new(j, "match", json_string(f[i].masked));
-		json_object_set_new(j, "layer", json_integer((json_int_t)f[i].layer));
-		json_object_set_new(j, "layerCommand", json_string(layer_command(img, (int)f[i].layer)));
-		json_object_set_new(j, "inFinalFilesystem", json_boolean(f[i].in_final));
-		json_object_set_new(j, "removedInLayer",
-				    f[i].removed_in >= 0 ? json_integer(f[i].removed_in) : json_null());
-		json_array_append_new(arr, j);
-	}
-	return arr;
-}
-
-static json_t *severity_counts(const struct vuln_report *r, bool ecr)
-{
-	json_t *c = json_object();
-	size_t n[5] = {0};
-	for (size_t i = 0; r && i < r->n; i++)
-		n[4 - severity_rank(r->findings[i].severity)]++;
-	for (int s = 0; s < 4; s++)
-		json_object_set_new(c, severities[s], json_integer((json_int_t)n[s]));
-	if (ecr)
-		json_object_set_new(c, "INFORMATIONAL", json_integer(0));
-	json_object_set_new(c, "UNDEFINED", json_integer((json_int_t)n[4]));
-	return c;
 }
 
 static void iso_now(char *buf, size_t n)
@@ -310,14 +236,14 @@ static void print_json(const struct image *img, const struct inventory *inv,
 	if (c->vuln) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < r->n; i++)
-			json_array_append_new(arr, finding_json(img, &r->findings[i]));
+			json_array_append_new(arr, vuln_finding_json(img, &r->findings[i]));
 		json_object_set_new(root, "vulnerabilities", arr);
-		json_object_set_new(root, "severityCounts", severity_counts(r, false));
+		json_object_set_new(root, "severityCounts", vuln_severity_counts_json(r, false));
 		json_object_set_new(root, "vulnerabilitySourceUpdatedAt",
 				    r->db_updated ? json_string(r->db_updated) : json_null());
 	}
 	if (c->secret)
-		json_object_set_new(root, "secrets", secrets_json(img, sf, n_sf));
+		json_object_set_new(root, "secrets", secret_findings_json(img, sf, n_sf));
 	dump(root);
 }
 
@@ -349,7 +275,7 @@ static void print_ecr(const struct image *img, const struct vuln_report *r)
 	json_object_set_new(root, "imageScanFindings",
 			    json_pack("{so ss s:s? so}", "findings", findings, "imageScanCompletedAt", now,
 				      "vulnerabilitySourceUpdatedAt", r->db_updated, "findingSeverityCounts",
-				      severity_counts(r, true)));
+				      vuln_severity_counts_json(r, true)));
 	json_object_set_new(root, "imageId", json_pack("{ss}", "imageDigest",
 						       img->manifest_digest ? img->manifest_digest : img->config_digest));
 	json_object_set_new(root, "imageScanStatus",
@@ -486,24 +412,6 @@ static int load_secret_config(struct scan_cli *c)
 	return 0;
 }
 
-static int parse_scanners(struct scan_cli *c, const char *list)
-{
-	char *copy = xstrdup(list), *save = NULL;
-	c->vuln = c->secret = false;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "vuln"))
-			c->vuln = true;
-		else if (!strcmp(t, "secret"))
-			c->secret = true;
-		else {
-			free(copy);
-			return -1;
-		}
-	}
-	free(copy);
-	return c->vuln || c->secret ? 0 : -1;
-}
-
 static int parse_severities(struct scan_cli *c, const char *list)
 {
 	char *copy = xstrdup(list), *save = NULL;
@@ -546,7 +454,7 @@ static int parse_args(struct scan_cli *c, struct image_cli *ic, int argc, char *
 		switch (opt) {
 		case IMAGE_CLI_BAD: return EXIT_ERROR;
 		case 's':
-			if (parse_scanners(c, optarg) < 0)
+			if (gather_parse_scanners(optarg, &c->vuln, &c->secret) < 0)
 				return usage_error("scan", "--scanners takes vuln, secret or vuln,secret");
 			break;
 		case 'f': c->format = optarg; break;
@@ -588,17 +496,10 @@ int cmd_scan(int argc, char **argv)
 	struct scan_cli c = {0};
 	struct image_cli ic;
 	struct image *img = NULL;
-	struct image_model *model = NULL;
 	struct secret_scanner *secrets = NULL;
-	struct pkg_collector *collector = NULL;
-	struct visitor_tee *tee = NULL;
 	struct vulndb *db = NULL;
-	struct inventory inv = {0};
-	struct vuln_report report = {0};
-	struct secret_finding *sf = NULL;
+	struct image_facts facts = {0};
 	struct ignore_list ign = {0};
-	size_t n_sf = 0;
-	bool have_inv = false;
 	int ret = EXIT_ERROR;
 	ls_error err;
 
@@ -626,42 +527,27 @@ int cmd_scan(int argc, char **argv)
 			print_error("%s", err.msg);
 		goto out;
 	}
-	if (c.vuln)
-		collector = pkg_collector_new(img->n_layers);
-	tee = visitor_tee_new(collector ? pkg_collector_visitor(collector) : NULL,
-			      secrets ? secret_scanner_visitor(secrets) : NULL, img->n_layers);
-	ic.model.read.visitor = visitor_tee_visitor(tee);
-	if (model_load(img, &ic.model, &model, &err) < 0) {
-		print_error("%s: %s", argv[optind], err.msg);
-		goto out;
-	}
-	if (c.vuln) {
-		if (inventory_build(collector, model, &inv, &err) < 0) {
-			print_error("%s: %s", argv[optind], err.msg);
-			goto out;
-		}
-		have_inv = true;
-		if (vuln_scan(db, &inv, &c.vo, &report, &err) < 0) {
-			print_error("%s", err.msg);
-			goto out;
-		}
-		filter_findings(&c, &ign, &report);
-	}
-	if (secrets && secret_scanner_results(secrets, model, &sf, &n_sf, &err) < 0) {
+	struct gather_options go = {.model = ic.model, .db = db, .vuln = c.vo, .secrets = secrets};
+	if (image_facts_gather(img, &go, &facts, &err) < 0) {
 		print_error("%s", err.msg);
 		goto out;
 	}
+	if (c.vuln)
+		filter_findings(&c, &ign, &facts.vulns);
+	struct vuln_report *report = &facts.vulns;
+	struct secret_finding *sf = facts.secrets;
+	size_t n_sf = facts.n_secrets;
 	if (!strcmp(c.format, "json"))
-		print_json(img, have_inv ? &inv : NULL, &report, sf, n_sf, &c);
+		print_json(img, facts.have_inventory ? &facts.inv : NULL, report, sf, n_sf, &c);
 	else if (!strcmp(c.format, "ecr"))
-		print_ecr(img, &report);
+		print_ecr(img, report);
 	else if (!strcmp(c.format, "sarif"))
-		print_sarif(img, c.vuln ? &report : NULL, sf, n_sf);
+		print_sarif(img, c.vuln ? report : NULL, sf, n_sf);
 	else if (!strcmp(c.format, "cyclonedx"))
-		print_cyclonedx(img, &inv, &report);
+		print_cyclonedx(img, &facts.inv, report);
 	else {
 		if (c.vuln)
-			print_vuln_table(img, &inv, &report);
+			print_vuln_table(img, &facts.inv, report);
 		if (c.vuln && c.secret)
 			printf("\n");
 		if (c.secret)
@@ -670,8 +556,8 @@ int cmd_scan(int argc, char **argv)
 	ret = EXIT_OK;
 	if (c.fail_on) {
 		int limit = severity_rank(c.fail_on);
-		for (size_t i = 0; i < report.n; i++)
-			if (severity_rank(report.findings[i].severity) >= limit)
+		for (size_t i = 0; i < report->n; i++)
+			if (severity_rank(report->findings[i].severity) >= limit)
 				ret = EXIT_GATE;
 		for (size_t i = 0; i < n_sf; i++)
 			if (severity_rank(sf[i].rule->severity) >= limit)
@@ -681,15 +567,9 @@ out:
 	for (size_t i = 0; i < ign.n; i++)
 		free(ign.ids[i]);
 	free(ign.ids);
-	secret_findings_free(sf, n_sf);
-	vuln_report_release(&report);
-	if (have_inv)
-		inventory_release(&inv);
+	image_facts_release(&facts);
 	secret_scanner_free(secrets);
 	secret_config_release(&c.sc);
-	pkg_collector_free(collector);
-	visitor_tee_free(tee);
-	model_free(model);
 	image_free(img);
 	vulndb_close(db);
 	return ret;

@@ -393,11 +393,9 @@ static void write_layerscope(struct jw *w, const struct image_model *m, const st
 	jw_key(w, "advice");
 	jw_begin_array(w);
 	for (size_t i = 0; i < r->n_advice; i++) {
-		static const char *kinds[] = {"one-run", "metadata-rewrite", "overwrite", "cache",
-					      "toolchain", "base-image", "duplicates"};
 		jw_begin_object(w);
 		jw_key(w, "kind");
-		jw_string(w, kinds[r->advice[i].kind]);
+		jw_string(w, advice_kind_name(r->advice[i].kind));
 		jw_key(w, "bytes");
 		jw_uint(w, r->advice[i].bytes);
 		jw_key(w, "estimate");

@@ -6,6 +6,13 @@
 #include "util/mem.h"
 #include "util/strutil.h"
 
+const char *advice_kind_name(enum advice_kind k)
+{
+	static const char *const names[] = {"one-run", "metadata-rewrite", "overwrite", "cache",
+					    "toolchain", "base-image", "duplicates"};
+	return (size_t)k < sizeof(names) / sizeof(*names) ? names[k] : "?";
+}
+
 const char *hide_kind_name(enum hide_kind k)
 {
 	static const char *names[] = {"deleted", "overwritten", "metadata", "opaque", "replaced"};

@@ -56,6 +56,9 @@ enum advice_kind {
 	ADVICE_DUPLICATES,
 };
 
+/* "one-run", "metadata-rewrite", … as `analyze --json` writes them. */
+const char *advice_kind_name(enum advice_kind k);
+
 struct advice {
 	enum advice_kind kind;
 	uint64_t bytes;

@@ -1,0 +1,86 @@
+#include <stdio.h>
+
+#include "report/findings_json.h"
+
+const char *const vuln_severities[5] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "UNDEFINED"};
+
+const char *image_layer_command(const struct image *img, int layer)
+{
+	if (layer < 0 || (size_t)layer >= img->n_layers || !img->layers[layer].command)
+		return "";
+	return img->layers[layer].command;
+}
+
+void vuln_severity_tally(const struct vuln_report *r, size_t counts[5])
+{
+	for (int s = 0; s < 5; s++)
+		counts[s] = 0;
+	for (size_t i = 0; r && i < r->n; i++) {
+		int rank = severity_rank(r->findings[i].severity); /* -1 for an unknown label */
+		counts[rank < 0 ? 4 : 4 - rank]++;
+	}
+}
+
+json_t *vuln_finding_json(const struct image *img, const struct vuln_finding *f)
+{
+	json_t *j = json_object();
+	json_t *aliases = f->aliases ? json_loads(f->aliases, 0, NULL) : NULL;
+	json_object_set_new(j, "id", json_string(f->id));
+	json_object_set_new(j, "name", json_string(f->name));
+	json_object_set_new(j, "aliases", aliases ? aliases : json_array());
+	json_object_set_new(j, "source", json_string(f->source));
+	json_object_set_new(j, "package", json_string(f->pkg->name));
+	json_object_set_new(j, "packageType", json_string(pkg_type_name(f->pkg->type)));
+	json_object_set_new(j, "purl", f->pkg->purl ? json_string(f->pkg->purl) : json_null());
+	json_object_set_new(j, "matchedAs", json_string(f->queried));
+	json_object_set_new(j, "installedVersion", json_string(f->pkg->version));
+	json_object_set_new(j, "comparedVersion", json_string(f->installed));
+	json_object_set_new(j, "fixedVersion", f->fixed ? json_string(f->fixed) : json_null());
+	json_object_set_new(j, "severity", json_string(f->severity));
+	json_object_set_new(j, "cvss3Score", f->cvss3_score >= 0 ? json_real(f->cvss3_score) : json_null());
+	json_object_set_new(j, "cvss3Vector", f->cvss3_vector ? json_string(f->cvss3_vector) : json_null());
+	json_object_set_new(j, "cvssScore", f->cvss_score >= 0 ? json_real(f->cvss_score) : json_null());
+	json_object_set_new(j, "cvssVector", f->cvss_vector ? json_string(f->cvss_vector) : json_null());
+	json_object_set_new(j, "title", f->title ? json_string(f->title) : json_null());
+	json_object_set_new(j, "url", f->url ? json_string(f->url) : json_null());
+	json_object_set_new(j, "location", f->pkg->location ? json_string(f->pkg->location) : json_null());
+	json_object_set_new(j, "layer", json_integer(f->pkg->layer));
+	json_object_set_new(j, "layerCommand", json_string(image_layer_command(img, f->pkg->layer)));
+	return j;
+}
+
+json_t *vuln_severity_counts_json(const struct vuln_report *r, bool ecr)
+{
+	json_t *c = json_object();
+	size_t n[5];
+	vuln_severity_tally(r, n);
+	for (int s = 0; s < 4; s++)
+		json_object_set_new(c, vuln_severities[s], json_integer((json_int_t)n[s]));
+	if (ecr)
+		json_object_set_new(c, "INFORMATIONAL", json_integer(0));
+	json_object_set_new(c, "UNDEFINED", json_integer((json_int_t)n[4]));
+	return c;
+}
+
+json_t *secret_findings_json(const struct image *img, const struct secret_finding *f, size_t n)
+{
+	json_t *arr = json_array();
+	char path[4096];
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_object();
+		snprintf(path, sizeof(path), "/%s", f[i].path);
+		json_object_set_new(j, "ruleId", json_string(f[i].rule->id));
+		json_object_set_new(j, "title", json_string(f[i].rule->title));
+		json_object_set_new(j, "severity", json_string(f[i].rule->severity));
+		json_object_set_new(j, "path", json_string(path));
+		json_object_set_new(j, "line", json_integer(f[i].line));
+		json_object_set_new(j, "match", json_string(f[i].masked));
+		json_object_set_new(j, "layer", json_integer((json_int_t)f[i].layer));
+		json_object_set_new(j, "layerCommand", json_string(image_layer_command(img, (int)f[i].layer)));
+		json_object_set_new(j, "inFinalFilesystem", json_boolean(f[i].in_final));
+		json_object_set_new(j, "removedInLayer",
+				    f[i].removed_in >= 0 ? json_integer(f[i].removed_in) : json_null());
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
