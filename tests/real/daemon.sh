@@ -6,16 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/real/images.sh"
 
-if ! real_images_ensure; then
-	if [ -n "$REAL_IMAGES_DIR" ] && [ "$(id -u)" -eq 0 ] && command -v buildah >/dev/null; then
-		not_ok "real images: build"
-		diag "$REAL_IMAGES_WHY"
-	else
-		skip "REAL IMAGE TIER SKIPPED: $REAL_IMAGES_WHY"
-	fi
-	done_testing
-	exit
-fi
+real_images_require
 D=$REAL_IMAGES_DIR
 if [ "$(id -u)" -ne 0 ] || ! dockerd_start "$TMP/dockerd.log" >"$TMP/why"; then
 	skip "DOCKER DAEMON SOURCE SKIPPED: $(cat "$TMP/why" 2>/dev/null || echo "dockerd needs root")"

@@ -380,6 +380,20 @@ _real_images_build() {
 	return 0
 }
 
+# For a test script: the images, or else a TAP failure (as root with buildah, where the build
+# should have worked) or a loud skip, and the script ends.
+real_images_require() {
+	real_images_ensure && return 0
+	if [ -n "$REAL_IMAGES_DIR" ] && [ "$(id -u)" -eq 0 ] && command -v buildah >/dev/null; then
+		not_ok "real images: build"
+		diag "$REAL_IMAGES_WHY"
+	else
+		skip "REAL IMAGE TIER SKIPPED: $REAL_IMAGES_WHY"
+	fi
+	done_testing
+	exit
+}
+
 # Make sure the images exist (building them under the lock when needed); sets REAL_IMAGES_DIR.
 real_images_ensure() {
 	local key lockfd rc t

@@ -15,16 +15,7 @@ if ! tar --version 2>/dev/null | grep -q 'GNU tar'; then
 	done_testing
 	exit
 fi
-if ! real_images_ensure; then
-	if [ -n "$REAL_IMAGES_DIR" ] && [ "$(id -u)" -eq 0 ] && command -v buildah >/dev/null; then
-		not_ok "real images: build"
-		diag "$REAL_IMAGES_WHY"
-	else
-		skip "REAL IMAGE TIER SKIPPED: $REAL_IMAGES_WHY"
-	fi
-	done_testing
-	exit
-fi
+real_images_require
 diag "images: $REAL_IMAGES_DIR ($(cat "$REAL_IMAGES_DIR/.done"))"
 while IFS= read -r line; do
 	skip "REAL IMAGE PART SKIPPED: $line"

@@ -17,33 +17,10 @@
 #include "layer/model.h"
 #include "testutil.h"
 
-static struct layer *new_layer(void)
-{
-	struct layer *l = xcalloc(1, sizeof(*l));
-	arena_init(&l->arena);
-	return l;
-}
-
-static void add(struct layer *l, const char *path, enum entry_type type, enum entry_kind kind,
-		uint64_t size, uint64_t hash, uint32_t mode)
-{
-	struct layer_entry *e;
-	l->entries = xgrow(l->entries, &l->cap_entries, l->n_entries + 1, sizeof(*e));
-	e = &l->entries[l->n_entries++];
-	memset(e, 0, sizeof(*e));
-	e->path = arena_strndup(&l->arena, path, strlen(path));
-	e->type = (uint8_t)type;
-	e->tar_type = type == ENTRY_DIR ? '5' : '0';
-	e->kind = (uint8_t)kind;
-	e->size = size;
-	e->hash_lo = hash;
-	e->mode = mode | (type == ENTRY_DIR ? 040000u : 0100000u);
-}
-
-#define FILE_(l, p, size, hash) add(l, p, ENTRY_FILE, ENTRY_NORMAL, size, hash, 0644)
-#define DIR_(l, p) add(l, p, ENTRY_DIR, ENTRY_NORMAL, 0, 0, 0755)
-#define WHITEOUT(l, p) add(l, p, ENTRY_FILE, ENTRY_WHITEOUT, 0, 0, 0)
-#define OPAQUE(l, p) add(l, p, ENTRY_FILE, ENTRY_OPAQUE, 0, 0, 0)
+#define FILE_(l, p, size, hash) test_layer_add(l, p, ENTRY_FILE, ENTRY_NORMAL, size, hash, 0644)
+#define DIR_(l, p) test_layer_add(l, p, ENTRY_DIR, ENTRY_NORMAL, 0, 0, 0755)
+#define WHITEOUT(l, p) test_layer_add(l, p, ENTRY_FILE, ENTRY_WHITEOUT, 0, 0, 0)
+#define OPAQUE(l, p) test_layer_add(l, p, ENTRY_FILE, ENTRY_OPAQUE, 0, 0, 0)
 
 static struct image_model *model_of(struct layer **layers, size_t n)
 {
@@ -66,7 +43,7 @@ static const struct dive_file_ref *ref(const struct dive_analysis *d, const char
 static void test_overwrite_counts_both_copies(void **state)
 {
 	(void)state;
-	struct layer *l[2] = {new_layer(), new_layer()};
+	struct layer *l[2] = {test_layer_new(), test_layer_new()};
 	DIR_(l[0], "etc");
 	FILE_(l[0], "etc/a", 100, 1);
 	FILE_(l[0], "etc/b", 50, 2);
@@ -94,7 +71,7 @@ static void test_overwrite_counts_both_copies(void **state)
 static void test_whiteouts(void **state)
 {
 	(void)state;
-	struct layer *l[4] = {new_layer(), new_layer(), new_layer(), new_layer()};
+	struct layer *l[4] = {test_layer_new(), test_layer_new(), test_layer_new(), test_layer_new()};
 	FILE_(l[0], "f", 10, 1);
 	DIR_(l[0], "d");
 	FILE_(l[0], "d/x", 20, 2);
@@ -133,7 +110,7 @@ static void test_whiteouts(void **state)
 static void test_opaque_dropped(void **state)
 {
 	(void)state;
-	struct layer *l[2] = {new_layer(), new_layer()};
+	struct layer *l[2] = {test_layer_new(), test_layer_new()};
 	DIR_(l[0], "o");
 	FILE_(l[0], "o/keep", 40, 1);
 	DIR_(l[0], "e");
@@ -156,7 +133,7 @@ static void test_opaque_dropped(void **state)
 	struct arena a;
 	struct dive_tree_item *items;
 	size_t n;
-	struct layer *k[2] = {new_layer(), new_layer()};
+	struct layer *k[2] = {test_layer_new(), test_layer_new()};
 	DIR_(k[0], "o");
 	FILE_(k[0], "o/keep", 40, 1);
 	OPAQUE(k[1], "o");
@@ -181,7 +158,7 @@ static void test_opaque_dropped(void **state)
 static void test_implicit_parent_quirk(void **state)
 {
 	(void)state;
-	struct layer *l[3] = {new_layer(), new_layer(), new_layer()};
+	struct layer *l[3] = {test_layer_new(), test_layer_new(), test_layer_new()};
 	DIR_(l[0], "a");
 	FILE_(l[0], "a/x", 100, 1);
 	FILE_(l[1], "a/y", 10, 2); /* "a" not listed: implicit */
@@ -196,7 +173,7 @@ static void test_implicit_parent_quirk(void **state)
 	dive_analysis_release(&d);
 	model_free(m);
 
-	struct layer *k[3] = {new_layer(), new_layer(), new_layer()};
+	struct layer *k[3] = {test_layer_new(), test_layer_new(), test_layer_new()};
 	DIR_(k[0], "a");
 	FILE_(k[0], "a/x", 100, 1);
 	DIR_(k[1], "a");
@@ -214,7 +191,7 @@ static void test_implicit_parent_quirk(void **state)
 static void test_whiteout_of_nothing(void **state)
 {
 	(void)state;
-	struct layer *l[2] = {new_layer(), new_layer()};
+	struct layer *l[2] = {test_layer_new(), test_layer_new()};
 	FILE_(l[0], "b", 10, 1);
 	FILE_(l[0], "z", 10, 2);
 	WHITEOUT(l[1], "m");    /* nothing there */
@@ -236,7 +213,7 @@ static void test_whiteout_of_nothing(void **state)
 static void test_reclaimable_attribution(void **state)
 {
 	(void)state;
-	struct layer *l[3] = {new_layer(), new_layer(), new_layer()};
+	struct layer *l[3] = {test_layer_new(), test_layer_new(), test_layer_new()};
 	DIR_(l[0], "app");
 	FILE_(l[0], "app/bin", 1000, 1);
 	FILE_(l[0], "app/conf", 300, 2);
@@ -246,7 +223,7 @@ static void test_reclaimable_attribution(void **state)
 	FILE_(l[0], "o/old", 70, 4);
 	FILE_(l[0], "dup1", 9, 9);
 	FILE_(l[0], "dup2", 9, 9);
-	add(l[1], "app/bin", ENTRY_FILE, ENTRY_NORMAL, 1000, 1, 0755); /* chmod */
+	test_layer_add(l[1], "app/bin", ENTRY_FILE, ENTRY_NORMAL, 1000, 1, 0755); /* chmod */
 	FILE_(l[1], "app/conf", 310, 5);                               /* new content */
 	WHITEOUT(l[2], "cache");
 	OPAQUE(l[2], "o");

@@ -10,28 +10,10 @@
 #include "tui/explorer.h"
 #include "testutil.h"
 
-static struct layer *new_layer(void)
-{
-	struct layer *l = xcalloc(1, sizeof(*l));
-	arena_init(&l->arena);
-	return l;
-}
-
 static void add(struct layer *l, const char *path, enum entry_type type, enum entry_kind kind,
 		uint64_t size, uint64_t hash)
 {
-	struct layer_entry *e;
-	l->entries = xgrow(l->entries, &l->cap_entries, l->n_entries + 1, sizeof(*e));
-	e = &l->entries[l->n_entries++];
-	memset(e, 0, sizeof(*e));
-	e->path = arena_strndup(&l->arena, path, strlen(path));
-	e->type = (uint8_t)type;
-	e->kind = (uint8_t)kind;
-	e->size = size;
-	e->hash_lo = hash;
-	e->mode = type == ENTRY_DIR ? 040755 : 0100644;
-	if (type == ENTRY_FILE && kind == ENTRY_NORMAL)
-		l->file_bytes += size;
+	test_layer_add(l, path, type, kind, size, hash, type == ENTRY_DIR ? 0755 : 0644);
 }
 
 /* layer 0: etc/{passwd,hostname}, usr/bin/app; layer 1: passwd changed, hostname removed,
@@ -40,7 +22,7 @@ static struct image_model *build(void)
 {
 	struct image_model *m = model_new(NULL);
 	ls_error err;
-	struct layer *l0 = new_layer(), *l1 = new_layer();
+	struct layer *l0 = test_layer_new(), *l1 = test_layer_new();
 	add(l0, "etc", ENTRY_DIR, ENTRY_NORMAL, 0, 0);
 	add(l0, "etc/passwd", ENTRY_FILE, ENTRY_NORMAL, 30, 1);
 	add(l0, "etc/hostname", ENTRY_FILE, ENTRY_NORMAL, 8, 2);

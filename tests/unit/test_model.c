@@ -11,38 +11,16 @@
 #include "layer/walk.h"
 #include "testutil.h"
 
-static struct layer *new_layer(void)
-{
-	struct layer *l = xcalloc(1, sizeof(*l));
-	arena_init(&l->arena);
-	return l;
-}
-
-static void add(struct layer *l, const char *path, enum entry_type type, enum entry_kind kind,
-		uint64_t size, uint64_t hash, uint32_t mode)
-{
-	struct layer_entry *e;
-	l->entries = xgrow(l->entries, &l->cap_entries, l->n_entries + 1, sizeof(*e));
-	e = &l->entries[l->n_entries++];
-	memset(e, 0, sizeof(*e));
-	e->path = arena_strndup(&l->arena, path, strlen(path));
-	e->type = (uint8_t)type;
-	e->kind = (uint8_t)kind;
-	e->size = size;
-	e->hash_lo = hash;
-	e->mode = mode;
-}
-
-#define FILE_(l, p, size, hash) add(l, p, ENTRY_FILE, ENTRY_NORMAL, size, hash, 0644)
-#define DIR_(l, p) add(l, p, ENTRY_DIR, ENTRY_NORMAL, 0, 0, 0755)
-#define WHITEOUT(l, p) add(l, p, ENTRY_FILE, ENTRY_WHITEOUT, 0, 0, 0)
-#define OPAQUE(l, p) add(l, p, ENTRY_FILE, ENTRY_OPAQUE, 0, 0, 0)
+#define FILE_(l, p, size, hash) test_layer_add(l, p, ENTRY_FILE, ENTRY_NORMAL, size, hash, 0644)
+#define DIR_(l, p) test_layer_add(l, p, ENTRY_DIR, ENTRY_NORMAL, 0, 0, 0755)
+#define WHITEOUT(l, p) test_layer_add(l, p, ENTRY_FILE, ENTRY_WHITEOUT, 0, 0, 0)
+#define OPAQUE(l, p) test_layer_add(l, p, ENTRY_FILE, ENTRY_OPAQUE, 0, 0, 0)
 
 static struct image_model *build(void)
 {
 	struct image_model *m = model_new(NULL);
 	ls_error err;
-	struct layer *l0 = new_layer(), *l1 = new_layer(), *l2 = new_layer();
+	struct layer *l0 = test_layer_new(), *l1 = test_layer_new(), *l2 = test_layer_new();
 
 	DIR_(l0, "a");
 	FILE_(l0, "a/x", 10, 1);
@@ -61,7 +39,7 @@ static struct image_model *build(void)
 	FILE_(l1, "new", 1, 8);
 	OPAQUE(l1, "o");
 	FILE_(l1, "o/fresh", 2, 9);
-	add(l1, "f", ENTRY_FILE, ENTRY_NORMAL, 40, 4, 0755); /* chmod only */
+	test_layer_add(l1, "f", ENTRY_FILE, ENTRY_NORMAL, 40, 4, 0755); /* chmod only */
 
 	DIR_(l2, "d");
 	FILE_(l2, "d/2", 3, 10);
@@ -164,17 +142,17 @@ static void test_hardlinks(void **state)
 {
 	(void)state;
 	struct image_model *m = model_new(NULL);
-	struct layer *l0 = new_layer(), *l1 = new_layer(), *l2 = new_layer();
+	struct layer *l0 = test_layer_new(), *l1 = test_layer_new(), *l2 = test_layer_new();
 	ls_error err;
 	FILE_(l0, "bin/busybox", 100, 1);
-	add(l0, "bin/sh", ENTRY_HARDLINK, ENTRY_NORMAL, 0, 0, 0755);
+	test_layer_add(l0, "bin/sh", ENTRY_HARDLINK, ENTRY_NORMAL, 0, 0, 0755);
 	l0->entries[1].link = "bin/busybox";
-	add(l1, "bin/ls", ENTRY_HARDLINK, ENTRY_NORMAL, 0, 0, 0755); /* target in a lower layer */
+	test_layer_add(l1, "bin/ls", ENTRY_HARDLINK, ENTRY_NORMAL, 0, 0, 0755); /* target in a lower layer */
 	l1->entries[0].link = "bin/busybox";
 	assert_int_equal(model_add_layer(m, l0, &err), 0);
 	assert_int_equal(model_add_layer(m, l1, &err), 0);
 	WHITEOUT(l2, "bin/busybox");
-	add(l2, "bin/cat", ENTRY_HARDLINK, ENTRY_NORMAL, 0, 0, 0755); /* target deleted */
+	test_layer_add(l2, "bin/cat", ENTRY_HARDLINK, ENTRY_NORMAL, 0, 0, 0755); /* target deleted */
 	l2->entries[1].link = "bin/busybox";
 	assert_int_equal(model_add_layer(m, l2, &err), -1);
 	assert_non_null(strstr(err.msg, "bin/cat"));
@@ -187,7 +165,7 @@ static void test_many_paths(void **state)
 	(void)state;
 	/* Enough nodes to grow the hash table several times; every path found again. */
 	struct image_model *m = model_new(NULL);
-	struct layer *l = new_layer();
+	struct layer *l = test_layer_new();
 	ls_error err;
 	char path[64];
 	for (int i = 0; i < 20000; i++) {
@@ -252,7 +230,7 @@ static void test_walk_deep(void **state)
 	(void)state;
 	/* A path 20,000 components deep: the walk uses its own stack, not the C stack. */
 	struct image_model *m = model_new(NULL);
-	struct layer *l = new_layer();
+	struct layer *l = test_layer_new();
 	ls_error err;
 	size_t depth = 20000;
 	char *path = xmalloc(depth * 2 + 2);

@@ -15,6 +15,7 @@
 #include "pkg/inventory.h"
 #include "pkg/sbom_format.h"
 #include "util/mem.h"
+#include "testutil.h"
 
 struct fx {
 	struct image img;
@@ -25,25 +26,14 @@ struct fx {
 
 static void begin_layer(struct fx *f)
 {
-	f->cur = xcalloc(1, sizeof(*f->cur));
-	arena_init(&f->cur->arena);
+	f->cur = test_layer_new();
 	f->cur->index = f->m->n_layers;
 }
 
 static struct layer_entry *add(struct fx *f, const char *path, enum entry_type type,
 			       enum entry_kind kind, uint64_t size)
 {
-	struct layer *l = f->cur;
-	struct layer_entry *e;
-	l->entries = xgrow(l->entries, &l->cap_entries, l->n_entries + 1, sizeof(*e));
-	e = &l->entries[l->n_entries++];
-	memset(e, 0, sizeof(*e));
-	e->path = arena_strndup(&l->arena, path, strlen(path));
-	e->type = (uint8_t)type;
-	e->kind = (uint8_t)kind;
-	e->size = size;
-	e->mode = type == ENTRY_DIR ? 040755 : 0100644;
-	return e;
+	return test_layer_add(f->cur, path, type, kind, size, 0, type == ENTRY_DIR ? 0755 : 0644);
 }
 
 /* A regular file whose content goes through the collector's visitor, 3 bytes at a time. */

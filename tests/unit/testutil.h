@@ -10,6 +10,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "layer/layer.h"
 #include "source/image.h"
 #include "source/stream.h"
 #include "util/buf.h"
@@ -157,6 +158,35 @@ static inline struct image *mem_image_new(struct mem_image *mi, size_t n)
 	for (size_t i = 0; i < n; i++)
 		image_add_layer(img, "mem", NULL, NULL, (int64_t)mi->lens[i]);
 	return img;
+}
+
+/* Layers written entry by entry, for tests of the model and what is built on it. */
+static inline struct layer *test_layer_new(void)
+{
+	struct layer *l = xcalloc(1, sizeof(*l));
+	arena_init(&l->arena);
+	return l;
+}
+
+/* Append an entry; perm holds the permission bits (the file type's come from type). */
+static inline struct layer_entry *test_layer_add(struct layer *l, const char *path,
+						 enum entry_type type, enum entry_kind kind,
+						 uint64_t size, uint64_t hash, uint32_t perm)
+{
+	struct layer_entry *e;
+	l->entries = xgrow(l->entries, &l->cap_entries, l->n_entries + 1, sizeof(*e));
+	e = &l->entries[l->n_entries++];
+	memset(e, 0, sizeof(*e));
+	e->path = arena_strndup(&l->arena, path, strlen(path));
+	e->type = (uint8_t)type;
+	e->tar_type = type == ENTRY_DIR ? '5' : '0';
+	e->kind = (uint8_t)kind;
+	e->size = size;
+	e->hash_lo = hash;
+	e->mode = perm | (type == ENTRY_DIR ? 040000u : 0100000u);
+	if (type == ENTRY_FILE && kind == ENTRY_NORMAL)
+		l->file_bytes += size;
+	return e;
 }
 
 #endif
