@@ -10,6 +10,8 @@ test_pkgs=(libcmocka-dev python3 zstd isal xxhash tar gzip jq pigz
   clang libclang-rt-14-dev
   buildah skopeo busybox-static debootstrap docker.io uidmap)
 
+# docker-daemon: through Podman's Docker-compatible socket too (tests/real/daemon.sh).
+test_pkgs+=(podman)
 # explore (tests/e2e/explore.sh): a real terminal to drive the TUI in; script(1) for a tty.
 test_pkgs+=(tmux bsdutils)
 # vercmp oracles (tests/e2e/vercmp_oracles.sh): rpm's own ordering, pypa/packaging.

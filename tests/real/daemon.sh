@@ -2,7 +2,8 @@
 # The docker-daemon: transport against a real Docker engine started here (tests/real/dockerd.sh):
 # real images (tests/real/images.sh) are `docker load`ed into it, then read back through the
 # Engine API socket. The model must be the one read from the image's own archive: layers, the
-# merged tree, efficiency. Errors: a missing image, no engine, a bad DOCKER_HOST.
+# merged tree, efficiency; the same through Podman's socket. Errors: a missing image, no
+# engine, a bad DOCKER_HOST.
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/real/images.sh"
 
@@ -59,6 +60,41 @@ check "by image id" "$LS" layers --json "docker-daemon:$id"
 check_eq "by image id: same layers" \
 	"$("$LS" layers --json "docker-daemon:localhost/ls-docker-opaque:latest" | jq -c .layers)" \
 	"$(jq -c .layers "$TMP/out")"
+
+# Podman's Docker-compatible socket: its `docker save` stream has its own shape (manifest
+# digests of its own making), so the image's content is compared: diff_ids, sizes, files,
+# commands and the merged tree.
+podman_same_as_archive() {
+	local pm=$TMP/podman sock pid archive=$D/docker-opaque/docker-archive.tar
+	local ref=localhost/ls-docker-opaque:latest
+	if ! command -v podman >/dev/null; then
+		skip "PODMAN SKIPPED: podman is not installed (scripts/install-deps.sh test)"
+		return
+	fi
+	sock=$pm/podman.sock
+	local podman="podman --root $pm/root --runroot $pm/run --storage-driver vfs"
+	mkdir -p "$pm"
+	$podman system service --time=0 "unix://$sock" >"$pm/log" 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	if ! $podman load -q -i "$archive" >"$pm/load" 2>&1; then
+		not_ok "podman: load"
+		sed 's/^/#   /' "$pm/load"
+	else
+		content() { jq -S '[.image.layers, .image.files, .image.sizeBytes, .image.configDigest,
+			(.layers[] | [.diffId, .size, .files, .command])]'; }
+		check "podman: layers --json docker-daemon:$ref" \
+			env DOCKER_HOST="unix://$sock" "$LS" layers --json "docker-daemon:$ref"
+		check_eq "podman: same image content as the archive" \
+			"$("$LS" layers --json "docker-archive:$archive" | content)" "$(content <"$TMP/out")"
+		check_eq "podman: same merged tree" "$("$LS" tree --json "docker-archive:$archive" | sha256sum)" \
+			"$(DOCKER_HOST="unix://$sock" "$LS" tree --json "docker-daemon:$ref" | sha256sum)"
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -rf "$pm"
+}
+podman_same_as_archive
 
 # Errors: one line, exit 2.
 check_exit "missing image: exit 2" 2 "$LS" layers "docker-daemon:localhost/no-such-image:latest"
