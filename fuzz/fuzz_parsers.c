@@ -7,6 +7,7 @@
 #include "lint/dockerfile.h"
 #include "lint/dockerignore.h"
 #include "pkg/pkg.h"
+#include "source/registry_ref.h"
 #include "vuln/cvss.h"
 #include "vuln/version.h"
 
@@ -36,6 +37,21 @@ static void extract(uint8_t which, const unsigned char *d, size_t n)
 		  : which == 1 ? pkg_cargo_extract(d, n, &len, &err)
 			       : pkg_java_extract(d, n, &len, &err);
 	free(out);
+}
+
+/* What a registry user or server writes: an image reference, a WWW-Authenticate challenge. */
+static void parse_registry_text(uint8_t which, const char *s)
+{
+	ls_error err;
+	if (which % 2 == 0) {
+		struct registry_ref r;
+		if (registry_ref_parse(s, &r, &err) == 0)
+			registry_ref_release(&r);
+	} else {
+		struct auth_challenge c;
+		if (auth_challenge_parse(s, &c, &err) == 0)
+			auth_challenge_release(&c);
+	}
 }
 
 /* Two NUL-separated strings compared in one ecosystem. */
@@ -86,6 +102,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dockerignore_free(di);
 		break;
 	}
+	case 15:
+		parse_registry_text((uint8_t)(op >> 4), s);
+		break;
 	default:
 		break;
 	}
