@@ -2,8 +2,9 @@
 # Fuzz the parsers of untrusted input (package databases, metadata files, Go/cargo/Java
 # binaries, CVSS vectors, version strings, Dockerfiles, .dockerignore, image references and
 # registry auth challenges) with libFuzzer under ASan and UBSan. Usage: fuzz/run.sh [SECONDS]
-# (default 60). Needs clang (Debian: clang, libclang-rt-14-dev). Crashes are written to fuzz/artifacts/ (git-ignored); a crash makes
-# the script exit 1. The corpus starts from the test fixtures' package databases.
+# (default 60). Needs clang (Debian: clang, libclang-rt-14-dev). Crashes are written to
+# fuzz/artifacts/ (git-ignored); a crash makes the script exit 1. The corpus starts from the
+# test fixtures' package databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
