@@ -19,3 +19,8 @@ run scan --scanners secret "$F/secrets.tar"
 # Real advisories (a PyPA subset shipped in data/sample-advisories) on pip-installed packages.
 "$LS" db import --db "$BUILD/demo-sample.db" data/sample-advisories/pypa >/dev/null
 run scan --db "$BUILD/demo-sample.db" "$F/vuln-python.tar"
+# The same image as one self-contained HTML page (open it in a browser).
+"$LS" report --db "$BUILD/demo-sample.db" -o "$BUILD/demo-report.html" "$F/vuln-python.tar"
+echo
+echo "\$ layerscope report --db $BUILD/demo-sample.db -o $BUILD/demo-report.html $F/vuln-python.tar"
+echo "wrote $BUILD/demo-report.html; 'layerscope explore IMAGE' browses an image on the terminal"
