@@ -79,6 +79,12 @@ check_eq "q quits with 0" 0 "$(exit_code)"
 
 start "$img" "--layer 2"
 expect "--layer 2 starts there" "Current layer contents (layer 2)"
+expect_not "layer 2 alone: /etc/hostname (removed by layer 1) is not there" "── hostname"
+tmux send-keys -t "$S" C-a
+expect "Ctrl-A: aggregated" "Current layer contents (layers 1-2 on the base)"
+expect "aggregated: layer 1's removal of /etc/hostname shows" "D -rw-r--r--       0:0             8 B  │   ├── hostname"
+tmux send-keys -t "$S" C-l
+expect "Ctrl-L: this layer again" "Current layer contents (layer 2)"
 tmux send-keys -t "$S" C-c
 check_eq "Ctrl-C quits with 0" 0 "$(exit_code)"
 

@@ -205,6 +205,42 @@ static void test_scroll_window(void **state)
 	model_free(m);
 }
 
+/* dive's aggregated mode: layers 1 … N against the base, from the layers pane. */
+static void test_aggregated(void **state)
+{
+	(void)state;
+	struct image_model *m = build();
+	struct layer *l2 = test_layer_new();
+	struct explorer ex;
+	ls_error err;
+	add(l2, "home/user/more", ENTRY_FILE, ENTRY_NORMAL, 7, 6);
+	add(l2, "usr/bin/app", ENTRY_FILE, ENTRY_WHITEOUT, 0, 0);
+	assert_int_equal(model_add_layer(m, l2, &err), 0);
+	assert_int_equal(explorer_init(&ex, m, &err), 0);
+	explorer_select_layer(&ex, 2, &err);
+	/* this layer only: hostname was removed earlier, passwd changed earlier; usr and usr/bin
+	 * were never entries of their own, so they go with the last file below them */
+	assert_string_equal(shown(&ex), "etc:U etc/passwd:U home:U home/user:U home/user/more:A "
+					"home/user/notes:U usr:D usr/bin:D usr/bin/app:D");
+	explorer_key(&ex, EXK_CTRL('a')); /* the layers pane has the focus */
+	assert_true(ex.aggregated);
+	assert_string_equal(shown(&ex), "etc:U etc/hostname:D etc/passwd:M home:A home/user:A "
+					"home/user/more:A home/user/notes:A usr:D usr/bin:D "
+					"usr/bin/app:D");
+	assert_int_equal(ex.show_mask & (1u << PATH_ADDED), 1u << PATH_ADDED); /* not the filter */
+	explorer_key(&ex, EXK_UP); /* layer 1 aggregated is layer 1 alone */
+	assert_string_equal(shown(&ex), "etc:U etc/hostname:D etc/passwd:M home:A home/user:A "
+					"home/user/notes:A usr:U usr/bin:U usr/bin/app:U");
+	explorer_key(&ex, EXK_CTRL('l'));
+	assert_false(ex.aggregated);
+	keys(&ex, "\t");
+	explorer_key(&ex, EXK_CTRL('a')); /* in the tree: the added filter */
+	assert_false(ex.aggregated);
+	assert_int_equal(ex.show_mask & (1u << PATH_ADDED), 0);
+	explorer_release(&ex);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_path_filter),
 		cmocka_unit_test(test_collapse_and_cursor),
 		cmocka_unit_test(test_scroll_window),
+		cmocka_unit_test(test_aggregated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -487,12 +487,18 @@ static bool same_entry(const struct layer_entry *a, const struct layer_entry *b)
 
 enum path_status view_change(const struct view_state *prev, const struct view_state *cur, size_t n)
 {
+	return view_change_since(prev, cur, (int64_t)n - 1);
+}
+
+enum path_status view_change_since(const struct view_state *prev, const struct view_state *cur,
+				   int64_t from)
+{
 	if (cur->present && !prev->present)
 		return PATH_ADDED;
 	if (!cur->present && prev->present)
 		return PATH_REMOVED;
-	if (!cur->present || !cur->entry || cur->layer != n)
-		return PATH_UNCHANGED;
+	if (!cur->present || !cur->entry || (int64_t)cur->layer <= from)
+		return PATH_UNCHANGED; /* what a container sees was there by layer `from` */
 	if (!prev->entry)
 		return cur->entry->type == ENTRY_DIR ? PATH_UNCHANGED : PATH_MODIFIED;
 	return same_entry(prev->entry, cur->entry) ? PATH_UNCHANGED : PATH_MODIFIED;

@@ -91,6 +91,9 @@ struct view_state view_at(const struct image_model *m, uint32_t node, size_t n);
 enum path_status view_status(const struct image_model *m, uint32_t node, size_t n);
 /* The same from the two views of one path, after layer n-1 and after layer n. */
 enum path_status view_change(const struct view_state *prev, const struct view_state *cur, size_t n);
+/* The same between the view after layer `from` (prev; -1: nothing) and a later one (cur). */
+enum path_status view_change_since(const struct view_state *prev, const struct view_state *cur,
+				   int64_t from);
 const char *path_status_name(enum path_status s);
 
 #endif

@@ -55,12 +55,20 @@ struct frame {
 int view_walk(const struct image_model *m, size_t n, bool include_removed,
 	      struct view_row **rows_out, size_t *count, ls_error *err)
 {
+	return view_walk_between(m, (int64_t)n - 1, n, include_removed, rows_out, count, err);
+}
+
+int view_walk_between(const struct image_model *m, int64_t from, size_t n, bool include_removed,
+		      struct view_row **rows_out, size_t *count, ls_error *err)
+{
 	struct frame *stack = NULL;
 	size_t depth = 0, stack_cap = 0, n_rows = 0, rows_cap = 0;
 	struct view_row *rows = NULL;
 
 	if (n >= m->n_layers)
 		return ls_fail(err, "no layer %zu (the image has %zu)", n, m->n_layers);
+	if (from >= (int64_t)n)
+		return ls_fail(err, "cannot compare layer %zu with layer %lld", n, (long long)from);
 	stack = xgrow(stack, &stack_cap, 1, sizeof(*stack));
 	memset(&stack[0], 0, sizeof(stack[0]));
 	stack[0].children = model_children(m, NODE_ROOT, &stack[0].n_children);
@@ -76,7 +84,7 @@ int view_walk(const struct image_model *m, size_t n, bool include_removed,
 			struct frame c = {0};
 			c.prev.cut = f->prev.kill_desc;
 			c.cur.cut = f->cur.kill_desc;
-			resolve(m, child, (int64_t)n - 1, &c.prev);
+			resolve(m, child, from, &c.prev);
 			resolve(m, child, (int64_t)n, &c.cur);
 			rows = xgrow(rows, &rows_cap, n_rows + 1, sizeof(*rows));
 			rows[n_rows] = (struct view_row){.node = child, .depth = (uint32_t)(depth - 1)};
@@ -94,9 +102,9 @@ int view_walk(const struct image_model *m, size_t n, bool include_removed,
 						      .entry = f->prev.entry, .layer = f->prev.layer};
 			r->cur = (struct view_state){.present = f->cur.entry || f->any_cur,
 						     .entry = f->cur.entry, .layer = f->cur.layer};
-			if (n == 0)
+			if (from < 0)
 				r->prev = (struct view_state){0};
-			r->status = view_change(&r->prev, &r->cur, n);
+			r->status = view_change_since(&r->prev, &r->cur, from);
 			bool keep = r->cur.present || (include_removed && r->status == PATH_REMOVED);
 			if (depth >= 2) {
 				stack[depth - 2].any_prev |= r->prev.present;

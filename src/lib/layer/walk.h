@@ -19,6 +19,10 @@ struct view_row {
  * n removed — parents before children, children by name. Caller frees *rows. */
 int view_walk(const struct image_model *m, size_t n, bool include_removed,
 	      struct view_row **rows, size_t *count, ls_error *err);
+/* The same, with each row's change measured from the view after layer `from` (< n; -1: the
+ * empty filesystem) instead of n-1: dive's "aggregated" view of layers from+1 … n. */
+int view_walk_between(const struct image_model *m, int64_t from, size_t n, bool include_removed,
+		      struct view_row **rows, size_t *count, ls_error *err);
 
 /* The entry a row shows: what is there now, or what layer n removed. NULL for an implicit
  * directory. */

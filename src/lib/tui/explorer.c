@@ -134,7 +134,8 @@ int explorer_select_layer(struct explorer *ex, size_t n, ls_error *err)
 	if (ex->model->n_layers == 0) {
 		count = 0;
 		rows = NULL;
-	} else if (view_walk(ex->model, n, true, &rows, &count, err) < 0) {
+	} else if (view_walk_between(ex->model, ex->aggregated && n > 0 ? 0 : (int64_t)n - 1, n, true,
+				     &rows, &count, err) < 0) {
 		return -1;
 	}
 	free(ex->rows);
@@ -249,9 +250,20 @@ static enum explorer_result filter_key(struct explorer *ex, int key)
 	return EXPLORER_REDRAW;
 }
 
+static void set_aggregated(struct explorer *ex, bool on)
+{
+	ls_error err;
+	if (ex->aggregated == on)
+		return;
+	ex->aggregated = on;
+	explorer_select_layer(ex, ex->layer, &err); /* a walk of a loaded model cannot fail */
+}
+
 static void layers_key(struct explorer *ex, int key)
 {
 	switch (key) {
+	case EXK_CTRL('a'): set_aggregated(ex, true); break;
+	case EXK_CTRL('l'): set_aggregated(ex, false); break;
 	case EXK_UP: case 'k': move_layer(ex, -1); break;
 	case EXK_DOWN: case 'j': move_layer(ex, 1); break;
 	case EXK_PGUP: move_layer(ex, -(long)ex->page); break;
@@ -265,6 +277,7 @@ static void layers_key(struct explorer *ex, int key)
 static void tree_key(struct explorer *ex, int key)
 {
 	switch (key) {
+	case EXK_CTRL('a'): toggle_show(ex, PATH_ADDED); break;
 	case EXK_UP: case 'k': move_tree(ex, -1); break;
 	case EXK_DOWN: case 'j': move_tree(ex, 1); break;
 	case EXK_PGUP: move_tree(ex, -(long)ex->page); break;
@@ -298,8 +311,8 @@ enum explorer_result explorer_key(struct explorer *ex, int key)
 	case '?': ex->help = !ex->help; return EXPLORER_REDRAW;
 	case '\t': ex->focus = ex->focus == PANE_LAYERS ? PANE_TREE : PANE_LAYERS; return EXPLORER_REDRAW;
 	case '/': case EXK_CTRL('f'): ex->editing_filter = true; ex->focus = PANE_TREE; return EXPLORER_REDRAW;
-	/* dive's Ctrl-A/R/U (Ctrl-M is Enter in a terminal: 'm') */
-	case 'a': case EXK_CTRL('a'): toggle_show(ex, PATH_ADDED); return EXPLORER_REDRAW;
+	/* dive's Ctrl-A/R/U in the tree (Ctrl-M is Enter in a terminal: 'm') */
+	case 'a': toggle_show(ex, PATH_ADDED); return EXPLORER_REDRAW;
 	case 'r': case EXK_CTRL('r'): toggle_show(ex, PATH_REMOVED); return EXPLORER_REDRAW;
 	case 'm': toggle_show(ex, PATH_MODIFIED); return EXPLORER_REDRAW;
 	case 'u': case EXK_CTRL('u'): toggle_show(ex, PATH_UNCHANGED); return EXPLORER_REDRAW;

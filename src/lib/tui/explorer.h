@@ -35,6 +35,9 @@ struct explorer {
 	const struct image_model *model;
 	struct dive_analysis efficiency;
 	size_t layer; /* the layer whose view is shown */
+	/* Marks say what the chosen layer changed, or (aggregated, dive's Ctrl-A in the layers
+	 * pane) what layers 1 … N changed on top of the base layer. */
+	bool aggregated;
 	enum explorer_pane focus;
 
 	/* The view after `layer`: every row, with subtree sizes; the rows shown (indices into

@@ -75,7 +75,9 @@ static int status_pair(enum path_status s)
 static int draw_layers(const struct explorer *ex, const struct image *img, int y, int w, int rows)
 {
 	char line[512], size[32];
-	title(y++, 0, w, "Layers", ex->focus == PANE_LAYERS);
+	title(y++, 0, w, ex->aggregated ? "Layers  [compare: aggregated, Ctrl-L: this layer]"
+					: "Layers  [compare: this layer, Ctrl-A: aggregated]",
+	      ex->focus == PANE_LAYERS);
 	attron(A_DIM);
 	put_text(y++, 0, w, "  #      Size  Command");
 	attroff(A_DIM);
@@ -184,7 +186,12 @@ static void draw_tree(const struct explorer *ex, int x, int w, int h)
 		if (!(ex->show_mask & (1u << s)))
 			snprintf(hidden + strlen(hidden), sizeof(hidden) - strlen(hidden), "%s%s",
 				 hidden[0] ? ", " : "  hidden: ", names[s]);
-	snprintf(head, sizeof(head), "Current layer contents (layer %zu)%s%s%s%s", ex->layer,
+	char which[64];
+	if (ex->aggregated && ex->layer > 0)
+		snprintf(which, sizeof(which), "layers 1-%zu on the base", ex->layer);
+	else
+		snprintf(which, sizeof(which), "layer %zu", ex->layer);
+	snprintf(head, sizeof(head), "Current layer contents (%s)%s%s%s%s", which,
 		 ex->filter[0] || ex->editing_filter ? "  filter: " : "", ex->filter,
 		 ex->editing_filter ? "_" : "", hidden);
 	title(0, x, w, head, ex->focus == PANE_TREE);
@@ -240,7 +247,8 @@ static void draw_help(int h, int w)
 		"Left/Right h/l collapse (or go to the parent) / expand",
 		"c  Ctrl-Space  collapse or expand every directory",
 		"/  Ctrl-F      filter paths (Enter keeps it, Esc clears it)",
-		"a  Ctrl-A      show or hide added paths",
+		"Ctrl-A Ctrl-L  (layers pane) marks: layers 1..N on the base / this layer",
+		"a  Ctrl-A      show or hide added paths (Ctrl-A: in the tree)",
 		"r  Ctrl-R      show or hide removed paths",
 		"m              show or hide modified paths",
 		"u  Ctrl-U      show or hide unchanged paths",
