@@ -11,11 +11,13 @@
 #include "util/strutil.h"
 
 static const char *tree_help =
-	"Usage: layerscope tree [--layer N] [--changes | --list | --json] IMAGE\n\n"
+	"Usage: layerscope tree [--layer N] [--since M] [--changes | --list | --json] IMAGE\n\n"
 	"Show the merged filesystem after layer N (default: the last) with each path's change in\n"
 	"that layer: A added, M modified (content or metadata), D removed, blank unchanged.\n"
 	"A directory's size is the sum of what is below it.\n\n"
 	"  --layer N              the layer to view (0 = the base)\n"
+	"  --since M              mark changes since the view after layer M (M < N), not since the\n"
+	"                         layer before: what layers M+1 … N did together\n"
 	"  --changes              only what layer N changed, one 'A|M|D /path' per line\n"
 	"  --list                 every path present, one per line (for scripts and diffs)\n"
 	"  --json                 rows as JSON: path, type, mode, uid, gid, size, status, layer\n";
@@ -115,6 +117,7 @@ int cmd_tree(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"layer", required_argument, NULL, 'l'},
+		{"since", required_argument, NULL, 'S'},
 		{"changes", no_argument, NULL, 'c'},
 		{"list", no_argument, NULL, 'L'},
 		{"json", no_argument, NULL, 'j'},
@@ -126,7 +129,7 @@ int cmd_tree(int argc, char **argv)
 	struct image *img = NULL;
 	struct image_model *model = NULL;
 	enum tree_format format = TREE_TEXT;
-	uint64_t layer = UINT64_MAX;
+	uint64_t layer = UINT64_MAX, since = UINT64_MAX;
 	struct view_row *rows;
 	size_t count;
 	ls_error err;
@@ -139,6 +142,10 @@ int cmd_tree(int argc, char **argv)
 		case 'l':
 			if (!parse_u64(optarg, &layer))
 				return usage_error("tree", "--layer takes a layer index");
+			break;
+		case 'S':
+			if (!parse_u64(optarg, &since))
+				return usage_error("tree", "--since takes a layer index");
 			break;
 		case 'c': format = TREE_CHANGES; break;
 		case 'L': format = TREE_LIST; break;
@@ -153,7 +160,8 @@ int cmd_tree(int argc, char **argv)
 		return EXIT_ERROR;
 	if (layer == UINT64_MAX)
 		layer = model->n_layers ? model->n_layers - 1 : 0;
-	if (view_walk(model, (size_t)layer, format != TREE_LIST, &rows, &count, &err) < 0) {
+	int64_t from = since == UINT64_MAX ? (int64_t)layer - 1 : (int64_t)since;
+	if (view_walk_between(model, from, (size_t)layer, format != TREE_LIST, &rows, &count, &err) < 0) {
 		print_error("%s: %s", argv[optind], err.msg);
 		model_free(model);
 		image_free(img);

@@ -18,6 +18,19 @@ D /etc/conf.d/a.conf
 D /etc/conf.d/b.conf
 A /etc/conf.d/c.conf
 M /etc/passwd" "$("$LS" tree --changes --layer 2 "$img")"
+check_eq "--since 0: what layers 1 and 2 did together" "A /bin/ash
+A /bin/sh2
+D /etc/conf.d/a.conf
+D /etc/conf.d/b.conf
+A /etc/conf.d/c.conf
+D /etc/hostname
+M /etc/passwd
+A /home
+A /home/user
+A /home/user/notes.txt
+D /usr/bin/app" "$("$LS" tree --changes --layer 2 --since 0 "$img")"
+check_eq "--since N-1 is the default" "$("$LS" tree --changes --layer 1 "$img")" "$("$LS" tree --changes --layer 1 --since 0 "$img")"
+check_exit "--since must be below --layer" 2 "$LS" tree --changes --layer 1 --since 1 "$img"
 check_eq "final filesystem" "/bin
 /bin/ash
 /bin/sh
