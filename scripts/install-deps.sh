@@ -6,6 +6,8 @@ set -euo pipefail
 build_pkgs=(build-essential meson ninja-build pkg-config
   libarchive-dev libzstd-dev libisal-dev libssl-dev libxxhash-dev libjansson-dev
   libyaml-dev libsqlite3-dev libvectorscan-dev libcurl4-openssl-dev libncurses-dev)
+# `serve`: its HTTP front.
+build_pkgs+=(libmicrohttpd-dev)
 test_pkgs=(libcmocka-dev python3 zstd isal xxhash tar gzip jq pigz
   clang libclang-rt-14-dev
   buildah skopeo busybox-static debootstrap docker.io uidmap)

@@ -17,6 +17,7 @@ const struct command commands[] = {
 	{"vercmp", cmd_vercmp, "compare two versions as an ecosystem orders them: <, = or >"},
 	{"lint", cmd_lint, "lint Dockerfiles: hadolint, ShellCheck, BuildKit checks, LS rules"},
 	{"report", cmd_report, "one HTML page (or JSON) of layers, waste, vulnerabilities, secrets"},
+	{"serve", cmd_serve, "scan on push: registry notifications, ECR-shaped findings, events"},
 	{NULL, NULL, NULL},
 };
 

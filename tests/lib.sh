@@ -40,3 +40,8 @@ ensure_fixtures() {
     fi
   ) 9>"$FIXTURES/.lock"
 }
+
+# For tests that start servers: a TCP port free now on loopback; wait_http URL waits (10 s at
+# most) until the URL answers with any status.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 100); do curl -k -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }

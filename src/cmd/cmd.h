@@ -77,5 +77,6 @@ int cmd_sbom(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

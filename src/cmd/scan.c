@@ -207,14 +207,6 @@ static void print_secret_table(const struct image *img, const struct secret_find
 		}
 }
 
-static void iso_now(char *buf, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void dump(json_t *root)
 {
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -244,43 +236,6 @@ static void print_json(const struct image *img, const struct inventory *inv,
 	}
 	if (c->secret)
 		json_object_set_new(root, "secrets", secret_findings_json(img, sf, n_sf));
-	dump(root);
-}
-
-/* The shape of `aws ecr describe-image-scan-findings`. */
-static void print_ecr(const struct image *img, const struct vuln_report *r)
-{
-	json_t *findings = json_array();
-	char now[32];
-	iso_now(now, sizeof(now));
-	for (size_t i = 0; i < r->n; i++) {
-		const struct vuln_finding *f = &r->findings[i];
-		json_t *attrs = json_array();
-		char score[16];
-		json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_version", "value", f->pkg->version));
-		json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_name", "value", f->pkg->name));
-		if (f->fixed)
-			json_array_append_new(attrs, json_pack("{ss ss}", "key", "fixed_version", "value", f->fixed));
-		if (f->cvss3_vector) {
-			snprintf(score, sizeof(score), "%.1f", f->cvss3_score);
-			json_array_append_new(attrs, json_pack("{ss ss}", "key", "CVSS3_VECTOR", "value", f->cvss3_vector));
-			json_array_append_new(attrs, json_pack("{ss ss}", "key", "CVSS3_SCORE", "value", score));
-		}
-		json_t *jf = json_pack("{ss ss* ss* ss so}", "name", f->name, "description",
-				       f->description ? f->description : f->title, "uri", f->url, "severity",
-				       f->severity, "attributes", attrs);
-		json_array_append_new(findings, jf);
-	}
-	json_t *root = json_object();
-	json_object_set_new(root, "imageScanFindings",
-			    json_pack("{so ss s:s? so}", "findings", findings, "imageScanCompletedAt", now,
-				      "vulnerabilitySourceUpdatedAt", r->db_updated, "findingSeverityCounts",
-				      vuln_severity_counts_json(r, true)));
-	json_object_set_new(root, "imageId", json_pack("{ss}", "imageDigest",
-						       img->manifest_digest ? img->manifest_digest : img->config_digest));
-	json_object_set_new(root, "imageScanStatus",
-			    json_pack("{ss ss}", "status", "COMPLETE", "description",
-				      "The scan was completed successfully."));
 	dump(root);
 }
 
@@ -540,7 +495,7 @@ int cmd_scan(int argc, char **argv)
 	if (!strcmp(c.format, "json"))
 		print_json(img, facts.have_inventory ? &facts.inv : NULL, report, sf, n_sf, &c);
 	else if (!strcmp(c.format, "ecr"))
-		print_ecr(img, report);
+		dump(ecr_scan_findings_json(img, report, NULL));
 	else if (!strcmp(c.format, "sarif"))
 		print_sarif(img, c.vuln ? report : NULL, sf, n_sf);
 	else if (!strcmp(c.format, "cyclonedx"))

@@ -183,6 +183,14 @@ static void configure(struct http_conn *c, const struct http_request *req)
 	}
 	if (req->opts && req->opts->unix_socket)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, req->opts->unix_socket);
+	if (req->body) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+	}
+	if (req->method)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+	if (req->timeout_s > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT, req->timeout_s);
 }
 
 int http_open(const struct http_request *req, struct http_response **out, ls_error *err)

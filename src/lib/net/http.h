@@ -1,7 +1,7 @@
-/* HTTP GETs with libcurl whose bodies are read as byte streams (pull, bounded memory): the
- * registry source reads manifests and blobs with it, the daemon source `docker save`'s tar
- * over the Engine API's Unix socket. Redirects are followed; curl sends no Authorization
- * header to another host. */
+/* HTTP requests with libcurl whose response bodies are read as byte streams (pull, bounded
+ * memory): the registry source reads manifests and blobs with it, the daemon source `docker
+ * save`'s tar over the Engine API's Unix socket, the server's event publisher POSTs. Redirects
+ * are followed; curl sends no Authorization header to another host. */
 #ifndef LS_HTTP_H
 #define LS_HTTP_H
 
@@ -21,6 +21,10 @@ struct http_request {
 	const char *const *headers; /* "Name: value" lines, NULL-terminated; may be NULL */
 	const char *userpwd;        /* "user:password" for Basic auth, or NULL */
 	const struct http_options *opts;
+	const char *method;         /* NULL: GET, or POST when there is a body */
+	const char *body;           /* request body (body_len bytes), or NULL */
+	size_t body_len;
+	long timeout_s;             /* the whole transfer at most this long; 0: no limit */
 };
 
 /* A response whose status and headers have arrived; its body is `body`, read on demand. */
@@ -31,8 +35,8 @@ struct http_response {
 	struct http_conn *conn;
 };
 
-/* Send a GET and wait for the status line and headers. A transport failure (refused,
- * DNS, TLS) is an error; any HTTP status is a response (check `status`). */
+/* Send the request (a GET unless it says otherwise) and wait for the status line and
+ * headers. A transport failure (refused, DNS, TLS) is an error; any HTTP status is a response (check `status`). */
 int http_open(const struct http_request *req, struct http_response **out, ls_error *err);
 /* The last value of a response header (case-insensitive name), or NULL. */
 const char *http_header(const struct http_response *r, const char *name);

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <time.h>
 
 #include "report/findings_json.h"
 
@@ -83,4 +84,49 @@ json_t *secret_findings_json(const struct image *img, const struct secret_findin
 		json_array_append_new(arr, j);
 	}
 	return arr;
+}
+
+static json_t *ecr_finding_json(const struct vuln_finding *f)
+{
+	json_t *attrs = json_array();
+	char score[16];
+	json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_version", "value", f->pkg->version));
+	json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_name", "value", f->pkg->name));
+	if (f->fixed)
+		json_array_append_new(attrs, json_pack("{ss ss}", "key", "fixed_version", "value", f->fixed));
+	if (f->cvss3_vector) {
+		snprintf(score, sizeof(score), "%.1f", f->cvss3_score);
+		json_array_append_new(attrs, json_pack("{ss ss}", "key", "CVSS3_VECTOR", "value", f->cvss3_vector));
+		json_array_append_new(attrs, json_pack("{ss ss}", "key", "CVSS3_SCORE", "value", score));
+	}
+	return json_pack("{ss ss* ss* ss so}", "name", f->name, "description",
+			 f->description ? f->description : f->title, "uri", f->url, "severity", f->severity,
+			 "attributes", attrs);
+}
+
+json_t *ecr_scan_findings_json(const struct image *img, const struct vuln_report *r,
+			       const char *completed_at)
+{
+	json_t *findings = json_array();
+	char now[32];
+	if (!completed_at) {
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		completed_at = now;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(findings, ecr_finding_json(&r->findings[i]));
+	json_t *root = json_object();
+	json_object_set_new(root, "imageScanFindings",
+			    json_pack("{so ss s:s? so}", "findings", findings, "imageScanCompletedAt",
+				      completed_at, "vulnerabilitySourceUpdatedAt", r->db_updated,
+				      "findingSeverityCounts", vuln_severity_counts_json(r, true)));
+	json_object_set_new(root, "imageId", json_pack("{ss}", "imageDigest",
+						       img->manifest_digest ? img->manifest_digest : img->config_digest));
+	json_object_set_new(root, "imageScanStatus",
+			    json_pack("{ss ss}", "status", "COMPLETE", "description",
+				      "The scan was completed successfully."));
+	return root;
 }

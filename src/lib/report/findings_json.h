@@ -23,5 +23,10 @@ json_t *vuln_finding_json(const struct image *img, const struct vuln_finding *f)
 /* {"CRITICAL": n, …, "UNDEFINED": n}; ecr adds ECR's "INFORMATIONAL": 0 before UNDEFINED. */
 json_t *vuln_severity_counts_json(const struct vuln_report *r, bool ecr);
 json_t *secret_findings_json(const struct image *img, const struct secret_finding *f, size_t n);
+/* The document `aws ecr describe-image-scan-findings` prints for a COMPLETE scan (imageScanFindings,
+ * imageId, imageScanStatus); completed_at is RFC 3339, or NULL for now. `scan --format ecr`
+ * and `serve` both give this. */
+json_t *ecr_scan_findings_json(const struct image *img, const struct vuln_report *r,
+			       const char *completed_at);
 
 #endif
