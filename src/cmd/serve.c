@@ -4,6 +4,7 @@
  * posted to subscribers as an "ECR Image Scan" event (docs/serve.md). */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -24,10 +25,17 @@ static const char *serve_help =
 	"  --registry-insecure    read registries over plain HTTP or unverified TLS\n"
 	"  --creds USER:PASS      registry credentials (default: auth files, as skopeo)\n"
 	"  --workers N            scans run side by side (default 1)\n"
-	"  --scanners LIST        vuln, secret or vuln,secret (default: vuln)\n\n"
+	"  --scanners LIST        vuln, secret or vuln,secret (default: vuln)\n"
+	"  --token TOKEN          require \"Authorization: Bearer TOKEN\" on every request but\n"
+	"                         GET /v1/health (default: $LAYERSCOPE_SERVE_TOKEN, which ps\n"
+	"                         does not show; none: anyone who reaches the port may use it)\n"
+	"  --allow-registry HOST[:PORT]  scan images of this registry only (repeatable; default:\n"
+	"                         any registry a notification or a caller names)\n\n"
 	"Runs until SIGINT or SIGTERM, then finishes requests and scans in flight and exits 0.\n";
 
-static int parse_args(struct server_config *c, int argc, char **argv)
+enum { MAX_ALLOWED_REGISTRIES = 64 };
+
+static int parse_args(struct server_config *c, const char **allowed, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},
@@ -37,6 +45,8 @@ static int parse_args(struct server_config *c, int argc, char **argv)
 		{"creds", required_argument, NULL, 'c'},
 		{"workers", required_argument, NULL, 'w'},
 		{"scanners", required_argument, NULL, 'S'},
+		{"token", required_argument, NULL, 't'},
+		{"allow-registry", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -57,6 +67,16 @@ static int parse_args(struct server_config *c, int argc, char **argv)
 		case 'S':
 			if (gather_parse_scanners(optarg, &c->scan.vuln, &c->scan.secret) < 0)
 				return usage_error("serve", "--scanners takes vuln, secret or vuln,secret");
+			break;
+		case 't':
+			if (!*optarg)
+				return usage_error("serve", "--token must not be empty");
+			c->token = optarg;
+			break;
+		case 'a':
+			if (c->n_registries == MAX_ALLOWED_REGISTRIES)
+				return usage_error("serve", "at most %d --allow-registry", MAX_ALLOWED_REGISTRIES);
+			allowed[c->n_registries++] = optarg;
 			break;
 		case 'h': printf("%s", serve_help); return EXIT_OK;
 		default: return usage_error("serve", "unknown option");
@@ -91,7 +111,11 @@ int cmd_serve(int argc, char **argv)
 	sigset_t stop;
 	int sig;
 
-	int r = parse_args(&c, argc, argv);
+	const char *allowed[MAX_ALLOWED_REGISTRIES];
+	const char *env_token = getenv("LAYERSCOPE_SERVE_TOKEN");
+	c.token = env_token && *env_token ? env_token : NULL;
+	c.registries = allowed;
+	int r = parse_args(&c, allowed, argc, argv);
 	if (r >= 0)
 		return r;
 	if (check_db(&c.scan) < 0)
@@ -106,8 +130,9 @@ int cmd_serve(int argc, char **argv)
 		print_error("%s", err.msg);
 		return EXIT_ERROR;
 	}
-	server_log("listening on %s (store %s, %u worker%s)", c.listen, c.store_path, c.workers,
-		   c.workers == 1 ? "" : "s");
+	server_log("listening on %s (store %s, %u worker%s, %s, %s)", c.listen, c.store_path,
+		   c.workers, c.workers == 1 ? "" : "s", c.token ? "token required" : "no token",
+		   c.n_registries ? "allowed registries only" : "any registry");
 	sigwait(&stop, &sig);
 	server_log("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(s);

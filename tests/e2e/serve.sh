@@ -5,7 +5,8 @@
 # `layerscope scan --format ecr` of the same image; one "ECR Image Scan" event per scan; a
 # re-push is not scanned again; StartImageScan by tag; a tampered blob ends FAILED; errors
 # 400/404/405/413; the store survives a restart and unfinished scans are queued again; SIGTERM
-# exits 0 (under ASan: no leak).
+# exits 0 (under ASan: no leak); a token guards the API (the registry's notifications carry
+# it) and --allow-registry limits what is scanned.
 . "$SRCDIR/tests/lib.sh"
 ensure_fixtures
 
@@ -224,5 +225,44 @@ check_eq "…with --scanners vuln,secret: the same findings, and the secrets sca
   "$("$LS" scan --db "$DB" --scanners vuln,secret --format json --tls-verify=false "docker://$R/vuln/debian@$D" | jq -c .secrets)" \
   "$(api GET "/v1/scans/vuln/debian/$D" | jq -c .imageScanFindings.secrets)"
 stop_serve "SIGTERM after a re-queued scan: exit 0"
+
+# --- access: a token, and the registries this server scans -----------------------------------
+TOKEN=s3cret-$RANDOM$RANDOM
+SPORT=$(free_port)
+API=http://127.0.0.1:$SPORT
+STORE_DB=$TMP/guarded.db
+start_registry guarded "notifications:
+  endpoints:
+    - name: layerscope
+      url: $API/v1/notifications
+      headers:
+        Authorization: [Bearer $TOKEN]
+      timeout: 5s
+      threshold: 3
+      backoff: 1s"
+G=127.0.0.1:$PORT
+LAYERSCOPE_SERVE_TOKEN=$TOKEN start_serve --allow-registry "$G"
+check_eq "with a token: health needs none" 200 "$(api GET /v1/health >/dev/null; status)"
+api GET /v1/subscriptions >/dev/null
+check_eq "…anything else without it: 401" 401 "$(status)"
+check_eq "…with a challenge" 'WWW-Authenticate: Bearer realm="layerscope"' \
+  "$(curl -s -i "$API/v1/subscriptions" | tr -d '\r' | grep -i '^WWW-Authenticate:')"
+api GET /v1/subscriptions -H "Authorization: Bearer wrong-$TOKEN" >/dev/null
+check_eq "…a wrong token: 401" 401 "$(status)"
+api GET /v1/subscriptions -H "Authorization: Bearer $TOKEN" >/dev/null
+check_eq "…the right one: 200" 200 "$(status)"
+check "the token is not in the log" bash -c "! grep -q '$TOKEN' '$TMP/serve.log'"
+push "oci-archive:$FIXTURES/vuln-debian.tar" "docker://$G/vuln/guarded:1"
+GD=$(digest_of "docker://$G/vuln/guarded:1")
+is_status_auth() { [ "$(api GET "/v1/scans/$1" -H "Authorization: Bearer $TOKEN" | jq -r .imageScanStatus.status)" = "$2" ]; }
+check "the registry's notifications carry the token: the push is scanned" poll 60 is_status_auth "vuln/guarded/$GD" COMPLETE
+api POST /v1/scans -H "Authorization: Bearer $TOKEN" \
+  -d "{\"repositoryName\": \"vuln/alpine\", \"imageId\": {\"imageTag\": \"3.19\"}, \"registry\": \"$Q\"}" >/dev/null
+check_eq "StartImageScan of a registry not in --allow-registry: 403" 403 "$(status)"
+api POST /v1/notifications -H "Authorization: Bearer $TOKEN" -d "{\"events\": [{\"action\": \"push\",
+  \"target\": {\"mediaType\": \"application/vnd.oci.image.manifest.v1+json\", \"repository\": \"x/y\",
+  \"digest\": \"$GD\", \"url\": \"http://$Q/v2/x/y/manifests/$GD\"}}]}" >/dev/null
+check_eq "a notification naming another registry: not queued" '[200,0,1]' "$(jq -c "[$(status), .queued, .refused]" "$TMP/body")"
+stop_serve "SIGTERM with a token: exit 0"
 check "no leak or sanitizer report in the log" bash -c "! grep -q 'Sanitizer' '$TMP/serve.log'"
 done_testing

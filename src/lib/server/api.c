@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
 
 #include "server/event.h"
 #include "server/notify.h"
@@ -65,9 +68,14 @@ static void notifications(struct server *s, const struct api_request *req, const
 		api_error(resp, 400, "%s", err.msg);
 		return;
 	}
+	size_t refused = 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t id;
 		bool queue;
+		if (!server_registry_allowed(s, t[i].registry)) {
+			refused++; /* not ours to scan: a registry not in --allow-registry */
+			continue;
+		}
 		if (store_request_digest(s->store, t[i].registry, t[i].repository, t[i].digest, t[i].tag,
 					 false, &id, &queue, &err) < 0) {
 			api_error(resp, 500, "%s", err.msg);
@@ -78,9 +86,11 @@ static void notifications(struct server *s, const struct api_request *req, const
 			queued++;
 		}
 	}
-	snprintf(resp->note, sizeof(resp->note), "%zu image pushes, %zu queued", n, queued);
+	snprintf(resp->note, sizeof(resp->note), "%zu image pushes, %zu queued%s", n, queued,
+		 refused ? ", some from registries not allowed" : "");
 	if (!resp->body)
-		reply(resp, 200, json_pack("{sI sI}", "images", (json_int_t)n, "queued", (json_int_t)queued));
+		reply(resp, 200, json_pack("{sI sI sI}", "images", (json_int_t)n, "queued", (json_int_t)queued,
+					   "refused", (json_int_t)refused));
 	scan_targets_free(t, n);
 }
 
@@ -130,6 +140,8 @@ static void start_scan(struct server *s, const struct api_request *req, const ch
 		api_error(resp, 400, "repositoryName and imageId.imageDigest or imageId.imageTag are required");
 	} else if (!(registry = scan_registry(s, doc, repo, &err))) {
 		api_error(resp, 400, "%s", err.msg);
+	} else if (!server_registry_allowed(s, registry)) {
+		api_error(resp, 403, "registry %s is not one this server scans (--allow-registry)", registry);
 	} else if (!scan_target_valid(registry, repo, digest, tag)) {
 		api_error(resp, 400, "not a valid image reference: %s/%s%s%s", registry, repo,
 			  digest ? "@" : ":", digest ? digest : tag);
@@ -275,9 +287,28 @@ static const char *route_match(const struct route *r, const char *path)
 	return strncmp(path, r->path, n) || !path[n] ? NULL : path + n;
 }
 
+/* With a token configured, anything but the health check needs "Authorization: Bearer
+ * TOKEN" (compared in constant time). */
+static bool authorized(const struct server *s, const struct api_request *req)
+{
+	const char *token = s->cfg->token, *auth = req->authorization;
+	if (!token || (!strcmp(req->method, "GET") && !strcmp(req->path, "/v1/health")))
+		return true;
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+		return false;
+	auth += 7;
+	size_t n = strlen(token);
+	return strlen(auth) == n && CRYPTO_memcmp(auth, token, n) == 0;
+}
+
 void api_handle(struct server *s, const struct api_request *req, struct api_response *resp)
 {
 	memset(resp, 0, sizeof(*resp));
+	if (!authorized(s, req)) {
+		api_error(resp, 401, "this server needs \"Authorization: Bearer TOKEN\" (serve --token)");
+		resp->challenge = true;
+		return;
+	}
 	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
 		const char *rest = route_match(&routes[i], req->path);
 		if (!rest)

@@ -13,6 +13,7 @@ enum { API_BODY_LIMIT = 1024 * 1024 };
 struct api_request {
 	const char *method, *path;
 	const char *repository_param; /* ?repositoryName=, or NULL */
+	const char *authorization;    /* the Authorization header, or NULL */
 	const char *body;             /* NUL-terminated, or NULL */
 	size_t body_len;
 };
@@ -21,6 +22,7 @@ struct api_response {
 	unsigned status;
 	json_t *body;      /* NULL for no body */
 	char allow[64];    /* the Allow header of a 405 */
+	bool challenge;    /* a 401: send WWW-Authenticate */
 	char note[128];    /* what the log line adds ("2 queued") */
 };
 

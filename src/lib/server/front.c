@@ -36,6 +36,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, const char *method
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (r->allow[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->challenge)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"layerscope\"");
 	enum MHD_Result ret = MHD_queue_response(conn, r->status, resp);
 	MHD_destroy_response(resp);
 	server_log("%s %s %u%s%s", method, url, r->status, r->note[0] ? " " : "", r->note);
@@ -84,6 +86,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		.method = method,
 		.path = url,
 		.repository_param = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName"),
+		.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
 		.body = ctx->body.data,
 		.body_len = ctx->body.len,
 	};

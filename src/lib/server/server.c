@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include <strings.h>
+
 #include "server/front.h"
 #include "server/log.h"
 #include "util/mem.h"
@@ -23,6 +25,7 @@ int server_start(const struct server_config *cfg, struct server **out, ls_error 
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 	*out = NULL;
+	s->cfg = cfg;
 	if (store_open(cfg->store_path, &s->store, err) < 0) {
 		free(s);
 		return -1;
@@ -35,6 +38,16 @@ int server_start(const struct server_config *cfg, struct server **out, ls_error 
 	}
 	*out = s;
 	return 0;
+}
+
+bool server_registry_allowed(const struct server *s, const char *registry)
+{
+	if (s->cfg->n_registries == 0)
+		return true;
+	for (size_t i = 0; i < s->cfg->n_registries; i++)
+		if (!strcasecmp(s->cfg->registries[i], registry))
+			return true;
+	return false;
 }
 
 void server_stop(struct server *s)
