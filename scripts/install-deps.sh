@@ -16,6 +16,8 @@ test_pkgs=(libcmocka-dev python3 zstd isal xxhash tar gzip jq pigz
 test_pkgs+=(podman)
 # explore (tests/e2e/explore.sh): a real terminal to drive the TUI in; script(1) for a tty.
 test_pkgs+=(tmux bsdutils)
+# Servers started by the tests are checked to own their port (ss).
+test_pkgs+=(iproute2)
 # vercmp oracles (tests/e2e/vercmp_oracles.sh): rpm's own ordering, pypa/packaging.
 test_pkgs+=(rpm python3-packaging)
 # ShellCheck findings in `layerscope lint` (tests/conformance/hadolint.sh, tests/e2e/lint_rules.sh).

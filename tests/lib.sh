@@ -45,3 +45,32 @@ ensure_fixtures() {
 # most) until the URL answers with any status.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 100); do curl -k -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
+# wait_listening PID PORT: until process PID listens on PORT (10 s at most); fails at once when
+# it has died. A free port can be taken by a test running alongside between free_port and the
+# server's bind: then the server dies and the caller tries another port.
+wait_listening() {
+  for _ in $(seq 100); do
+    ss -ltnpH "sport = :$2" 2>/dev/null | grep -q "pid=$1," && return 0
+    kill -0 "$1" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+# start_on_free_port LOG CMD...: run CMD in the background, every "@PORT" in its words
+# replaced by a free port, until it owns that port (5 tries); sets SERVER_PID, SERVER_PORT.
+start_on_free_port() {
+  local log=$1 try port arg args; shift
+  for try in 1 2 3 4 5; do
+    port=$(free_port)
+    args=()
+    for arg in "$@"; do args+=("${arg//@PORT/$port}"); done
+    "${args[@]}" >>"$log" 2>&1 &
+    SERVER_PID=$!
+    if wait_listening "$SERVER_PID" "$port"; then
+      SERVER_PORT=$port
+      return 0
+    fi
+    kill "$SERVER_PID" 2>/dev/null
+  done
+  return 1
+}

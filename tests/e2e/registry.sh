@@ -20,48 +20,9 @@ if ! need_tools; then
   exit 0
 fi
 
-# Credentials of the person running the tests must not leak in, nor ours out.
-export HOME=$TMP/home XDG_RUNTIME_DIR=$TMP/run
-unset REGISTRY_AUTH_FILE DOCKER_CONFIG
-mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
-PIDS=()
-stop_all() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap stop_all EXIT
+. "$SRC/tests/e2e/registry_lib.sh"
+registry_env
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # URL: until it answers (any status, any certificate)
-  for _ in $(seq 100); do curl -k -s -o /dev/null "$1" && return 0; sleep 0.1; done
-  return 1
-}
-# start_registry NAME [top-level YAML] [tls YAML]: a registry with its own storage; sets
-# PORT and STORE
-start_registry() {
-  local name=$1 auth=${2:-} tls=${3:-} port store scheme=http
-  [ -n "$tls" ] && scheme=https
-  port=$(free_port)
-  store=$TMP/$name-store
-  mkdir -p "$store"
-  cat >"$TMP/$name.yml" <<EOF
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $store}
-  delete: {enabled: true}
-http:
-  addr: 127.0.0.1:$port
-  $tls
-$auth
-EOF
-  docker-registry serve "$TMP/$name.yml" >"$TMP/$name.log" 2>&1 &
-  PIDS+=($!)
-  wait_http "$scheme://127.0.0.1:$port/v2/" || { not_ok "registry $name starts"; sed 's/^/#   /' "$TMP/$name.log" | head; }
-  PORT=$port STORE=$store
-}
-push() { # SRC DEST [skopeo options]: copy an image into a registry (plain HTTP)
-  local src=$1 dest=$2; shift 2
-  skopeo copy -q --dest-tls-verify=false "$@" "$src" "$dest" >"$TMP/push.out" 2>&1 ||
-    { not_ok "push $src"; sed 's/^/#   /' "$TMP/push.out" | head -5; }
-}
 # fails DESC PATTERN CMD...: exit 2 with one line on stderr matching PATTERN
 fails() {
   local d=$1 pat=$2; shift 2
@@ -70,7 +31,6 @@ fails() {
   else not_ok "$d (exit $rc)"; sed 's/^/#   /' "$TMP/err" | head -3; fi
 }
 L() { "$LS" "$1" --tls-verify=false "${@:2}"; }
-blob_file() { echo "$1/docker/registry/v2/blobs/sha256/${2:7:2}/${2:7}/data"; } # STORE DIGEST
 
 start_registry plain
 R=127.0.0.1:$PORT
@@ -191,11 +151,9 @@ cp "$TMP/manifest.orig" "$f"
 check "…and restored, it reads" L layers "docker://$R/tamper:2"
 
 # What a real registry does not answer on demand: a small server that does.
-OPORT=$(free_port)
-"$PY" "$SRC/tests/e2e/registry_odd_server.py" "$OPORT" >"$TMP/odd.log" 2>&1 &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$OPORT/v2/" || not_ok "the odd server starts"
-O=127.0.0.1:$OPORT
+start_on_free_port "$TMP/odd.log" "$PY" "$SRC/tests/e2e/registry_odd_server.py" @PORT || not_ok "the odd server starts"
+PIDS+=("$SERVER_PID")
+O=127.0.0.1:$SERVER_PORT
 fails "a schema 1 manifest is refused" "schema 1 manifest (deprecated, unsupported)" L layers "docker://$O/schema1:1"
 fails "…also when served as application/json" "schema 1 manifest (deprecated, unsupported)" L layers "docker://$O/schema1json:1"
 fails "a manifest over 16 MiB is refused" "larger than 16777216 bytes" L layers "docker://$O/big:1"
@@ -234,11 +192,10 @@ check_eq "--creds wins over --authfile" "$want" "$(whole "docker://$B/private/ba
 mkdir -p "$TMP/tok"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/tok/key.pem" -out "$TMP/tok/cert.pem" \
   -days 2 -subj /CN=layerscope-test-token >/dev/null 2>&1
-TPORT=$(free_port)
-"$PY" "$SRC/tests/e2e/registry_token_server.py" "$TPORT" "$TMP/tok/key.pem" "$TMP/tok/cert.pem" \
-  layerscope-test-issuer 'bob:tok-S3CRET' >"$TMP/token.log" 2>&1 &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$TPORT/log" || not_ok "token service starts"
+start_on_free_port "$TMP/token.log" "$PY" "$SRC/tests/e2e/registry_token_server.py" @PORT \
+  "$TMP/tok/key.pem" "$TMP/tok/cert.pem" layerscope-test-issuer 'bob:tok-S3CRET' || not_ok "token service starts"
+PIDS+=("$SERVER_PID")
+TPORT=$SERVER_PORT
 start_registry token "auth: {token: {realm: http://127.0.0.1:$TPORT/token, service: layerscope-test, issuer: layerscope-test-issuer, rootcertbundle: $TMP/tok/cert.pem}}"
 T=127.0.0.1:$PORT
 push "oci:$FIXTURES/basic-zstd" "docker://$T/public/basic:1" --dest-creds 'bob:tok-S3CRET'

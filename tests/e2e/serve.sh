@@ -17,27 +17,32 @@ if ! need_tools; then
   done_testing
   exit 0
 fi
-export HOME=$TMP/home XDG_RUNTIME_DIR=$TMP/run
-unset REGISTRY_AUTH_FILE DOCKER_CONFIG
-mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
-PIDS=()
-stop_all() { local p; for p in "${PIDS[@]}" ${SERVE_PID:-}; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap stop_all EXIT
+. "$SRC/tests/e2e/registry_lib.sh"
+registry_env
 
 # poll SECONDS CMD...: until CMD succeeds
 poll() { local n=$(($1 * 5)); shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.2; done; return 1; }
-blob_file() { echo "$1/docker/registry/v2/blobs/sha256/${2:7:2}/${2:7}/data"; } # STORE DIGEST
 
 DB=$TMP/adv.db
 "$LS" db import --db "$DB" "$SRC/tests/fixtures/advisories" >/dev/null
 STORE_DB=$TMP/findings.db
-SPORT=$(free_port)
-API=http://127.0.0.1:$SPORT
-start_serve() { # [serve options]
-  "$LS" serve --listen "127.0.0.1:$SPORT" --db "$DB" --store "$STORE_DB" --registry-insecure "$@" \
-    2>>"$TMP/serve.log" &
-  SERVE_PID=$!
-  wait_http "$API/v1/health" || { not_ok "serve starts"; sed 's/^/#   /' "$TMP/serve.log" | tail; }
+SPORT=
+# start_serve [serve options]: on a free port the first time (sets SPORT and API), then on the
+# same one (the registries' notifications point at it)
+start_serve() {
+  local ok=0
+  if [ -z "$SPORT" ]; then
+    start_on_free_port "$TMP/serve.log" "$LS" serve --listen "127.0.0.1:@PORT" --db "$DB" \
+      --store "$STORE_DB" --registry-insecure "$@" && ok=1
+    SPORT=$SERVER_PORT SERVE_PID=$SERVER_PID
+  else
+    "$LS" serve --listen "127.0.0.1:$SPORT" --db "$DB" --store "$STORE_DB" --registry-insecure "$@" \
+      2>>"$TMP/serve.log" &
+    SERVE_PID=$!
+    wait_listening "$SERVE_PID" "$SPORT" && ok=1
+  fi
+  API=http://127.0.0.1:$SPORT
+  [ $ok = 1 ] || { not_ok "serve starts"; sed 's/^/#   /' "$TMP/serve.log" | tail; }
 }
 # stop_serve DESC: SIGTERM, which must end it with exit 0
 stop_serve() {
@@ -57,10 +62,10 @@ is_status() { [ "$(scan_status "$1")" = "$2" ]; }
 # The subscriber.
 EVENTS=$TMP/events.jsonl
 : >"$EVENTS"
-SUBPORT=$(free_port)
-python3 "$SRC/tests/e2e/serve_subscriber.py" "$SUBPORT" "$EVENTS" >"$TMP/subscriber.log" 2>&1 &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$SUBPORT/" || not_ok "the subscriber starts"
+start_on_free_port "$TMP/subscriber.log" python3 "$SRC/tests/e2e/serve_subscriber.py" @PORT "$EVENTS" ||
+  not_ok "the subscriber starts"
+PIDS+=("$SERVER_PID")
+SUBPORT=$SERVER_PORT
 events_for() { jq -c --arg r "$1" 'select(.resources == [$r])' "$EVENTS"; } # REPO@DIGEST
 n_events_for() { events_for "$1" | wc -l; }
 
@@ -76,28 +81,6 @@ check_eq "DELETE /v1/subscriptions/ID" 200 "$(status)"
 api DELETE "/v1/subscriptions/$other" >/dev/null
 check_eq "…twice: 404" 404 "$(status)"
 
-# start_registry NAME [notifications YAML]: sets PORT and STORE
-start_registry() {
-  local name=$1 port store
-  port=$(free_port)
-  store=$TMP/$name-store
-  mkdir -p "$store"
-  cat >"$TMP/$name.yml" <<YML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $store}
-http:
-  addr: 127.0.0.1:$port
-${2:-}
-YML
-  docker-registry serve "$TMP/$name.yml" >"$TMP/$name.log" 2>&1 &
-  PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/v2/" || { not_ok "registry $name starts"; sed 's/^/#   /' "$TMP/$name.log" | head; }
-  PORT=$port STORE=$store
-}
-push() { skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "${@:3}" "$1" "$2" >"$TMP/push.out" 2>&1 ||
-  { not_ok "push $1"; sed 's/^/#   /' "$TMP/push.out" | head -5; }; }
 digest_of() { "$LS" layers --json --tls-verify=false "$1" | jq -r .image.manifestDigest; }
 
 start_registry notifying "notifications:
@@ -228,9 +211,12 @@ stop_serve "SIGTERM after a re-queued scan: exit 0"
 
 # --- access: a token, and the registries this server scans -----------------------------------
 TOKEN=s3cret-$RANDOM$RANDOM
-SPORT=$(free_port)
-API=http://127.0.0.1:$SPORT
+SPORT=
 STORE_DB=$TMP/guarded.db
+# The registry's notifications need the server's port, the server the registry's: a first
+# start takes a port, the real one (with --allow-registry) reuses it.
+start_serve
+stop_serve "a first start to take a port: exit 0"
 start_registry guarded "notifications:
   endpoints:
     - name: layerscope
