@@ -7,6 +7,7 @@
 #include "lint/dockerfile.h"
 #include "lint/dockerignore.h"
 #include "pkg/pkg.h"
+#include "server/notify.h"
 #include "source/registry_ref.h"
 #include "vuln/cvss.h"
 #include "vuln/version.h"
@@ -39,11 +40,17 @@ static void extract(uint8_t which, const unsigned char *d, size_t n)
 	free(out);
 }
 
-/* What a registry user or server writes: an image reference, a WWW-Authenticate challenge. */
-static void parse_registry_text(uint8_t which, const char *s)
+/* What a registry user or server writes: an image reference, a WWW-Authenticate challenge, a
+ * notification envelope (serve). */
+static void parse_registry_text(uint8_t which, const char *s, size_t n)
 {
 	ls_error err;
-	if (which % 2 == 0) {
+	if (which % 3 == 2) {
+		struct scan_target *t;
+		size_t count;
+		if (notification_parse(s, n, &t, &count, &err) == 0)
+			scan_targets_free(t, count);
+	} else if (which % 3 == 0) {
 		struct registry_ref r;
 		if (registry_ref_parse(s, &r, &err) == 0)
 			registry_ref_release(&r);
@@ -103,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 15:
-		parse_registry_text((uint8_t)(op >> 4), s);
+		parse_registry_text((uint8_t)(op >> 4), s, n);
 		break;
 	default:
 		break;

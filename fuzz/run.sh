@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fuzz the parsers of untrusted input (package databases, metadata files, Go/cargo/Java
-# binaries, CVSS vectors, version strings, Dockerfiles, .dockerignore, image references and
-# registry auth challenges) with libFuzzer under ASan and UBSan. Usage: fuzz/run.sh [SECONDS]
-# (default 60). Needs clang (Debian: clang, libclang-rt-14-dev). Crashes are written to
-# fuzz/artifacts/ (git-ignored); a crash makes the script exit 1. The corpus starts from the
-# test fixtures' package databases.
+# binaries, CVSS vectors, version strings, Dockerfiles, .dockerignore, image references,
+# registry auth challenges and notifications) with libFuzzer under ASan and UBSan. Usage:
+# fuzz/run.sh [SECONDS] (default 60). Needs clang (Debian: clang, libclang-rt-14-dev). Crashes
+# are written to fuzz/artifacts/ (git-ignored); a crash makes the script exit 1. The corpus
+# starts from the test fixtures' package databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -30,6 +30,7 @@ printf '1:2.3~rc1-4+deb12u1\0002.3-1' | seed '\x0c' deb
 printf '1.2.3_alpha2-r4\0001.2.3-r4' | seed '\x1c' apk
 printf 'registry.example.com:5000/team/app:v1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' | seed '\x0f' ref
 printf 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"' | seed '\x1f' challenge
+printf '{"events":[{"action":"push","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","repository":"a/b","url":"http://r:5000/v2/a/b/manifests/sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","tag":"1"}}]}' | seed '\x2f' notification
 printf 'FROM debian:12 AS b\nRUN apt-get update && \\\n  apt-get install -y curl\nCOPY --chmod=755 . /app\n' | seed '\x0d' dockerfile
 printf '**/*.log\n!keep.log\nnode_modules\n' | seed '\x0e' dockerignore
 ASAN_OPTIONS=detect_leaks=1 "$build/fuzz/fuzz_parsers" -max_total_time="$secs" -max_len=65536 \
