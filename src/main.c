@@ -11,7 +11,7 @@ const struct command commands[] = {
 	{"tree", cmd_tree, "the filesystem after a layer, with what that layer changed"},
 	{"explore", cmd_explore, "browse layers and their files interactively on the terminal, as dive"},
 	{"db", cmd_db, "the offline advisory database: import OSV, Alpine secdb, Debian data; info"},
-	{"scan", cmd_scan, "security findings: secrets in every layer, deleted files included"},
+	{"scan", cmd_scan, "vulnerabilities (offline advisories) and secrets in every layer, deleted ones too"},
 	{"sbom", cmd_sbom, "package inventory and SBOM: CycloneDX, SPDX, JSON, table"},
 	{"context", cmd_context, "the build context Docker would send: size, savings, secrets"},
 	{"vercmp", cmd_vercmp, "compare two versions as an ecosystem orders them: <, = or >"},
