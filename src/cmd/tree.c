@@ -144,7 +144,8 @@ int cmd_tree(int argc, char **argv)
 				return usage_error("tree", "--layer takes a layer index");
 			break;
 		case 'S':
-			if (!parse_u64(optarg, &since))
+			/* (a layer index; above INT64_MAX it would wrap negative: "since nothing") */
+			if (!parse_u64(optarg, &since) || since > INT64_MAX)
 				return usage_error("tree", "--since takes a layer index");
 			break;
 		case 'c': format = TREE_CHANGES; break;

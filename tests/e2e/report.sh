@@ -142,4 +142,13 @@ JS
   check_eq "chromium: sorting by severity both ways, then the filter box" 'UNDEFINED,HIGH,1' \
     "$(grep -o 'data-test="[^"]*"' "$TMP/dom.html" | cut -d'"' -f2)"
 fi
+# Names that are not UTF-8 stay in the JSON (bad bytes as U+FFFD), as in the HTML and analyze.
+bad=$FIXTURES/non-utf8-names.tar
+"$LS" report --format json "$bad" >"$TMP/bad.json"
+check_eq "non-UTF-8 names: inefficient files kept in report --format json" \
+  '["/x/a\ufffd.bin","/x/caf\ufffd.txt"]' "$(jq -c '[.inefficientFiles[].file] | sort' "$TMP/bad.json" | sed 's/\xef\xbf\xbd/\\ufffd/g')"
+check_eq "…as many as analyze --json lists" "$("$LS" analyze --json - "$bad" | jq '.image.fileReference | length')" \
+  "$(jq '.inefficientFiles | length' "$TMP/bad.json")"
+check_eq "…the secret's path is kept" '/x/s\ufffdcret.env' \
+  "$("$LS" scan --scanners secret --format json "$bad" | jq -r '.secrets[0].path' | sed 's/\xef\xbf\xbd/\\ufffd/g')"
 done_testing

@@ -31,6 +31,7 @@ A /home/user/notes.txt
 D /usr/bin/app" "$("$LS" tree --changes --layer 2 --since 0 "$img")"
 check_eq "--since N-1 is the default" "$("$LS" tree --changes --layer 1 "$img")" "$("$LS" tree --changes --layer 1 --since 0 "$img")"
 check_exit "--since must be below --layer" 2 "$LS" tree --changes --layer 1 --since 1 "$img"
+check_exit "--since past 2^63 is refused, not wrapped" 2 "$LS" tree --changes --layer 1 --since 18446744073709551614 "$img"
 check_eq "final filesystem" "/bin
 /bin/ash
 /bin/sh

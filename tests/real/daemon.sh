@@ -61,6 +61,14 @@ check_eq "by image id: same layers" \
 	"$("$LS" layers --json "docker-daemon:localhost/ls-docker-opaque:latest" | jq -c .layers)" \
 	"$(jq -c .layers "$TMP/out")"
 
+# A bare name is NAME:latest, as for docker: even when the repository has other tags (the
+# export must not carry them all).
+other=$($DOCKER images -q --no-trunc | grep -v "$($DOCKER image inspect -f '{{.Id}}' localhost/ls-docker-opaque:latest)" | head -1)
+[ -n "$other" ] && $DOCKER tag "$other" localhost/ls-docker-opaque:other
+check "a bare name, another image tagged in the same repository"  "$LS" layers --json "docker-daemon:localhost/ls-docker-opaque"
+check_eq "…reads NAME:latest" "$("$LS" layers --json "docker-daemon:localhost/ls-docker-opaque:latest" | jq -c .layers)" \
+	"$(jq -c .layers "$TMP/out")"
+
 # Podman's Docker-compatible socket: its `docker save` stream has its own shape (manifest
 # digests of its own making), so the image's content is compared: diff_ids, sizes, files,
 # commands and the merged tree.

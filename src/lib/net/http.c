@@ -122,7 +122,9 @@ static void pump(struct http_conn *c)
 static int transfer_error(struct http_conn *c, const char *url, ls_error *err)
 {
 	const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(c->result);
-	return ls_fail(err, "%s: %s", url, why);
+	/* Without the query: a blob's redirect is often a presigned URL (S3's X-Amz-Signature,
+	 * Docker Hub's verify=), a credential for anyone who reads the log. */
+	return ls_fail(err, "%.*s: %s", (int)strcspn(url, "?#"), url, why);
 }
 
 static ssize_t body_read(struct byte_stream *s, void *out, size_t n, ls_error *err)
@@ -161,7 +163,8 @@ static void configure(struct http_conn *c, const struct http_request *req)
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)STALL_TIME_S);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+			 req->opts && req->opts->stall_s > 0 ? req->opts->stall_s : (long)STALL_TIME_S);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "layerscope/" LS_VERSION);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
@@ -213,8 +216,9 @@ int http_open(const struct http_request *req, struct http_response **out, ls_err
 	while (!c->body_started && !c->done)
 		pump(c);
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &r->status);
-	/* No answer at all; a transfer that fails after its status line is the body's error. */
-	if (c->done && c->result != CURLE_OK && r->status == 0) {
+	/* No answer at all, or none after a redirect (the status is then the 3xx's); a transfer
+	 * that fails once its body has started is the body's error. */
+	if (c->done && c->result != CURLE_OK && (r->status == 0 || !c->body_started)) {
 		transfer_error(c, req->url, err);
 		http_close(r);
 		return -1;

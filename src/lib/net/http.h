@@ -14,6 +14,7 @@
 struct http_options {
 	bool insecure;           /* accept any TLS certificate (skopeo's --tls-verify=false) */
 	const char *unix_socket; /* speak HTTP over this Unix socket (Docker / Podman API) */
+	long stall_s;            /* abort after this many seconds without a byte; 0: 300 */
 };
 
 struct http_request {

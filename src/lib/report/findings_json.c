@@ -2,6 +2,7 @@
 #include <time.h>
 
 #include "report/findings_json.h"
+#include "util/json.h"
 
 const char *const vuln_severities[5] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "UNDEFINED"};
 
@@ -30,12 +31,12 @@ json_t *vuln_finding_json(const struct image *img, const struct vuln_finding *f)
 	json_object_set_new(j, "name", json_string(f->name));
 	json_object_set_new(j, "aliases", aliases ? aliases : json_array());
 	json_object_set_new(j, "source", json_string(f->source));
-	json_object_set_new(j, "package", json_string(f->pkg->name));
+	json_object_set_new(j, "package", json_string_lossy(f->pkg->name));
 	json_object_set_new(j, "packageType", json_string(pkg_type_name(f->pkg->type)));
 	json_object_set_new(j, "purl", f->pkg->purl ? json_string(f->pkg->purl) : json_null());
 	json_object_set_new(j, "matchedAs", json_string(f->queried));
-	json_object_set_new(j, "installedVersion", json_string(f->pkg->version));
-	json_object_set_new(j, "comparedVersion", json_string(f->installed));
+	json_object_set_new(j, "installedVersion", json_string_lossy(f->pkg->version));
+	json_object_set_new(j, "comparedVersion", json_string_lossy(f->installed));
 	json_object_set_new(j, "fixedVersion", f->fixed ? json_string(f->fixed) : json_null());
 	json_object_set_new(j, "severity", json_string(f->severity));
 	json_object_set_new(j, "cvss3Score", f->cvss3_score >= 0 ? json_real(f->cvss3_score) : json_null());
@@ -44,7 +45,7 @@ json_t *vuln_finding_json(const struct image *img, const struct vuln_finding *f)
 	json_object_set_new(j, "cvssVector", f->cvss_vector ? json_string(f->cvss_vector) : json_null());
 	json_object_set_new(j, "title", f->title ? json_string(f->title) : json_null());
 	json_object_set_new(j, "url", f->url ? json_string(f->url) : json_null());
-	json_object_set_new(j, "location", f->pkg->location ? json_string(f->pkg->location) : json_null());
+	json_object_set_new(j, "location", f->pkg->location ? json_string_lossy(f->pkg->location) : json_null());
 	json_object_set_new(j, "layer", json_integer(f->pkg->layer));
 	json_object_set_new(j, "layerCommand", json_string(image_layer_command(img, f->pkg->layer)));
 	return j;
@@ -73,7 +74,7 @@ json_t *secret_findings_json(const struct image *img, const struct secret_findin
 		json_object_set_new(j, "ruleId", json_string(f[i].rule->id));
 		json_object_set_new(j, "title", json_string(f[i].rule->title));
 		json_object_set_new(j, "severity", json_string(f[i].rule->severity));
-		json_object_set_new(j, "path", json_string(path));
+		json_object_set_new(j, "path", json_string_lossy(path));
 		json_object_set_new(j, "line", json_integer(f[i].line));
 		json_object_set_new(j, "match", json_string(f[i].masked));
 		json_object_set_new(j, "layer", json_integer((json_int_t)f[i].layer));
@@ -90,8 +91,11 @@ static json_t *ecr_finding_json(const struct vuln_finding *f)
 {
 	json_t *attrs = json_array();
 	char score[16];
-	json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_version", "value", f->pkg->version));
-	json_array_append_new(attrs, json_pack("{ss ss}", "key", "package_name", "value", f->pkg->name));
+	/* name and version come from the image's package databases: any bytes at all */
+	json_array_append_new(attrs, json_pack("{ss so}", "key", "package_version", "value",
+					       json_string_lossy(f->pkg->version)));
+	json_array_append_new(attrs, json_pack("{ss so}", "key", "package_name", "value",
+					       json_string_lossy(f->pkg->name)));
 	if (f->fixed)
 		json_array_append_new(attrs, json_pack("{ss ss}", "key", "fixed_version", "value", f->fixed));
 	if (f->cvss3_vector) {

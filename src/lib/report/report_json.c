@@ -43,10 +43,11 @@ static json_t *efficiency_json(const struct report *r)
 	json_object_set_new(j, "reclaimableFiles", json_integer((json_int_t)w->reclaimable_files));
 	json_object_set_new(j, "duplicateBytes", json_integer((json_int_t)w->duplicate_bytes));
 	for (size_t i = 0; i < w->n_advice; i++)
-		json_array_append_new(advice, json_pack("{ss sI sb ss}", "kind",
+		json_array_append_new(advice, json_pack("{ss sI sb so}", "kind",
 							advice_kind_name(w->advice[i].kind), "bytes",
 							(json_int_t)w->advice[i].bytes, "estimate",
-							w->advice[i].estimate, "text", w->advice[i].text));
+							w->advice[i].estimate, "text",
+							json_string_lossy(w->advice[i].text)));
 	json_object_set_new(j, "advice", advice);
 	return j;
 }
@@ -55,9 +56,9 @@ static json_t *inefficient_files_json(const struct dive_analysis *d)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < d->n_refs; i++)
-		json_array_append_new(arr, json_pack("{sI sI ss}", "count", (json_int_t)d->refs[i].count,
+		json_array_append_new(arr, json_pack("{sI sI so}", "count", (json_int_t)d->refs[i].count,
 						     "sizeBytes", (json_int_t)d->refs[i].size_bytes,
-						     "file", d->refs[i].path));
+						     "file", json_string_lossy(d->refs[i].path)));
 	return arr;
 }
 

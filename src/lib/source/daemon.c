@@ -19,6 +19,9 @@
 #define DEFAULT_SOCKET "/var/run/docker.sock"
 /* Error bodies are small JSON documents: {"message": "..."}. */
 #define ERROR_BODY_LIMIT (64u * 1024)
+/* `docker save` on the classic image store writes the whole export to a temporary directory
+ * before its first byte: minutes for a large image. A local engine gets an hour. */
+enum { ENGINE_STALL_S = 3600 };
 
 struct engine {
 	char *base_url;        /* "http://localhost" over a socket, or "http://HOST:PORT" */
@@ -57,6 +60,7 @@ static int engine_locate(struct engine *e, ls_error *err)
 			       host);
 	}
 	e->http.unix_socket = e->socket;
+	e->http.stall_s = ENGINE_STALL_S;
 	return 0;
 }
 
@@ -107,17 +111,34 @@ static int open_export(void *ctx, struct byte_stream **out, ls_error *err)
 }
 
 /* Ask for the image's metadata first: a missing image is then a clear error before any
- * export starts. */
+ * export starts. The export names the image by the id the engine resolved: a bare NAME is
+ * NAME:latest here, but `names=NAME` would export every tag of the repository; and a tag
+ * moved between the two exports would change the image under the reader. */
 static int check_image(struct engine *e, ls_error *err)
 {
 	cleanup_free char *esc = curl_easy_escape(NULL, e->name, 0);
 	cleanup_free char *url = xasprintf("%s/images/%s/json", e->base_url, esc);
+	cleanup_free char *body = NULL;
+	struct http_request req = {.url = url, .opts = &e->http};
 	struct http_response *r;
-	if (engine_get(e, url, &r, err) < 0)
-		return -1;
+	size_t len;
+	if (http_get_small(&req, IMAGE_JSON_LIMIT, &r, &body, &len, err) < 0)
+		return ls_wrap(err, "docker daemon at %s", e->socket ? e->socket : e->base_url);
+	json_t *doc = json_loadb(body, len, 0, NULL);
+	const char *id = json_str(doc, "Id"), *msg = json_str(doc, "message");
+	int ret = 0;
+	if (r->status != 200)
+		ret = ls_fail(err, "docker daemon: %s: %s (HTTP %ld)", e->name,
+			      msg ? msg : "request failed", r->status);
+	else if (!id || !*id)
+		ret = ls_fail(err, "docker daemon: %s: the engine names no image id", e->name);
+	else {
+		cleanup_free char *id_esc = curl_easy_escape(NULL, id, 0);
+		e->export_url = xasprintf("%s/images/get?names=%s", e->base_url, id_esc);
+	}
+	json_decref(doc);
 	http_close(r);
-	e->export_url = xasprintf("%s/images/get?names=%s", e->base_url, esc);
-	return 0;
+	return ret;
 }
 
 static int daemon_load(struct image *img, const char *path, const char *subref,

@@ -195,7 +195,8 @@ static ssize_t decompress_some(struct unpacker *u, unsigned char *out, size_t ca
 	if (n <= 0)
 		return n;
 	u->produced += (uint64_t)n;
-	if (u->produced > UNPACK_MAX_BYTES)
+	/* A plain stream inflates nothing: it is as long as what the engine sends, as a file is. */
+	if (u->codec != CODEC_PLAIN && u->produced > UNPACK_MAX_BYTES)
 		return ls_fail(err, "decompression bomb: the archive unpacks to more than %llu bytes "
 				    "from %llu", (unsigned long long)UNPACK_MAX_BYTES,
 			       (unsigned long long)u->stored);
@@ -353,6 +354,7 @@ struct unpack_cursor *unpack_cursor_new(const struct unpack_origin *origin)
 {
 	struct unpack_cursor *c = xcalloc(1, sizeof(*c));
 	c->origin = *origin;
+	c->origin.what = xstrdup(origin->what ? origin->what : "archive"); /* the caller's may go */
 	pthread_mutex_init(&c->mu, NULL);
 	return c;
 }
@@ -364,6 +366,7 @@ void unpack_cursor_free(struct unpack_cursor *c)
 	unpacker_free(c->u);
 	if (c->origin.free_ctx)
 		c->origin.free_ctx(c->origin.ctx);
+	free((char *)c->origin.what);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }

@@ -141,7 +141,8 @@ static void draw_image_details(const struct explorer *ex, const struct image *im
 	snprintf(line, sizeof(line), "Total size: %s   Potential wasted space: %s", a, b);
 	if (y < max_y)
 		put_text(y++, 0, w, line);
-	snprintf(line, sizeof(line), "Image efficiency score: %.0f %%", d->efficiency * 100);
+	/* dive truncates (int(100.0*efficiency)): an image with any waste never shows 100 % */
+	snprintf(line, sizeof(line), "Image efficiency score: %d %%", (int)(d->efficiency * 100));
 	if (y < max_y)
 		put_text(y++, 0, w, line);
 	if (y < max_y) {

@@ -14,4 +14,9 @@ const char *json_str(const json_t *obj, const char *key);
 /* Object member as an integer, or `dflt` when absent or not an integer. */
 int64_t json_int(const json_t *obj, const char *key, int64_t dflt);
 
+/* A JSON string of s (NULL: JSON null) with every byte that is not valid UTF-8 as U+FFFD:
+ * names from tar headers are bytes, and json_string() refuses them (returns NULL, and the
+ * member or array element silently goes missing). */
+json_t *json_string_lossy(const char *s);
+
 #endif
