@@ -35,6 +35,35 @@ static struct image_model *build(void)
 	return m;
 }
 
+/* Each test gets the model of build() and an explorer on it, at layer 0. */
+struct fixture {
+	struct image_model *m;
+	struct explorer ex;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	ls_error err;
+	f->m = build();
+	if (explorer_init(&f->ex, f->m, &err) < 0) {
+		model_free(f->m);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	explorer_release(&f->ex);
+	model_free(f->m);
+	free(f);
+	return 0;
+}
+
 /* The shown rows as "path:mark" joined by spaces. */
 static const char *shown(const struct explorer *ex)
 {
@@ -70,139 +99,110 @@ static void keys(struct explorer *ex, const char *s)
 
 static void test_layers_and_marks(void **state)
 {
-	(void)state;
-	struct image_model *m = build();
-	struct explorer ex;
-	ls_error err;
-	assert_int_equal(explorer_init(&ex, m, &err), 0);
-	assert_string_equal(shown(&ex), "etc:A etc/hostname:A etc/passwd:A usr:A usr/bin:A usr/bin/app:A");
-	assert_int_equal(ex.focus, PANE_LAYERS);
-	explorer_key(&ex, EXK_DOWN); /* the layers pane moves between layers */
-	assert_int_equal(ex.layer, 1);
-	assert_string_equal(shown(&ex), "etc:U etc/hostname:D etc/passwd:M home:A home/user:A "
+	struct explorer *ex = &((struct fixture *)*state)->ex;
+	assert_string_equal(shown(ex), "etc:A etc/hostname:A etc/passwd:A usr:A usr/bin:A usr/bin/app:A");
+	assert_int_equal(ex->focus, PANE_LAYERS);
+	explorer_key(ex, EXK_DOWN); /* the layers pane moves between layers */
+	assert_int_equal(ex->layer, 1);
+	assert_string_equal(shown(ex), "etc:U etc/hostname:D etc/passwd:M home:A home/user:A "
 					"home/user/notes:A usr:U usr/bin:U usr/bin/app:U");
-	explorer_key(&ex, EXK_DOWN); /* no layer 2: stays */
-	assert_int_equal(ex.layer, 1);
+	explorer_key(ex, EXK_DOWN); /* no layer 2: stays */
+	assert_int_equal(ex->layer, 1);
 	/* directory sizes: what is present below them (the removed hostname is not) */
-	assert_int_equal(ex.sizes[0], 60);
-	explorer_release(&ex);
-	model_free(m);
+	assert_int_equal(ex->sizes[0], 60);
 }
 
 static void test_filters_keep_the_way_down(void **state)
 {
-	(void)state;
-	struct image_model *m = build();
-	struct explorer ex;
+	struct explorer *ex = &((struct fixture *)*state)->ex;
 	ls_error err;
-	assert_int_equal(explorer_init(&ex, m, &err), 0);
-	explorer_select_layer(&ex, 1, &err);
-	keys(&ex, "u"); /* hide unchanged: unchanged dirs stay as the way to a change */
-	assert_string_equal(shown(&ex), "etc:U etc/hostname:D etc/passwd:M home:A home/user:A "
+	explorer_select_layer(ex, 1, &err);
+	keys(ex, "u"); /* hide unchanged: unchanged dirs stay as the way to a change */
+	assert_string_equal(shown(ex), "etc:U etc/hostname:D etc/passwd:M home:A home/user:A "
 					"home/user/notes:A");
-	keys(&ex, "a");
-	assert_string_equal(shown(&ex), "etc:U etc/hostname:D etc/passwd:M");
-	keys(&ex, "m");
-	assert_string_equal(shown(&ex), "etc:U etc/hostname:D");
-	keys(&ex, "r");
-	assert_string_equal(shown(&ex), "");
-	assert_null(explorer_cursor_row(&ex));
-	explorer_key(&ex, EXK_DOWN); /* nothing shown: no crash */
-	keys(&ex, "uamr");
-	assert_int_equal(ex.n_shown, 9);
-	explorer_release(&ex);
-	model_free(m);
+	keys(ex, "a");
+	assert_string_equal(shown(ex), "etc:U etc/hostname:D etc/passwd:M");
+	keys(ex, "m");
+	assert_string_equal(shown(ex), "etc:U etc/hostname:D");
+	keys(ex, "r");
+	assert_string_equal(shown(ex), "");
+	assert_null(explorer_cursor_row(ex));
+	explorer_key(ex, EXK_DOWN); /* nothing shown: no crash */
+	keys(ex, "uamr");
+	assert_int_equal(ex->n_shown, 9);
 }
 
 static void test_path_filter(void **state)
 {
-	(void)state;
-	struct image_model *m = build();
-	struct explorer ex;
-	ls_error err;
-	assert_int_equal(explorer_init(&ex, m, &err), 0);
-	keys(&ex, "/pass");
-	assert_true(ex.editing_filter);
-	assert_int_equal(ex.focus, PANE_TREE);
-	assert_string_equal(shown(&ex), "etc:A etc/passwd:A");
-	keys(&ex, "q"); /* typed into the filter, not quitting */
-	assert_string_equal(ex.filter, "passq");
-	assert_string_equal(shown(&ex), "");
-	explorer_key(&ex, EXK_BACKSPACE);
-	keys(&ex, "\n");
-	assert_false(ex.editing_filter);
-	assert_string_equal(shown(&ex), "etc:A etc/passwd:A");
-	keys(&ex, "/");
-	explorer_key(&ex, 27); /* Esc clears */
-	assert_string_equal(ex.filter, "");
-	assert_int_equal(ex.n_shown, 6);
-	explorer_release(&ex);
-	model_free(m);
+	struct explorer *ex = &((struct fixture *)*state)->ex;
+	keys(ex, "/pass");
+	assert_true(ex->editing_filter);
+	assert_int_equal(ex->focus, PANE_TREE);
+	assert_string_equal(shown(ex), "etc:A etc/passwd:A");
+	keys(ex, "q"); /* typed into the filter, not quitting */
+	assert_string_equal(ex->filter, "passq");
+	assert_string_equal(shown(ex), "");
+	explorer_key(ex, EXK_BACKSPACE);
+	keys(ex, "\n");
+	assert_false(ex->editing_filter);
+	assert_string_equal(shown(ex), "etc:A etc/passwd:A");
+	keys(ex, "/");
+	explorer_key(ex, 27); /* Esc clears */
+	assert_string_equal(ex->filter, "");
+	assert_int_equal(ex->n_shown, 6);
 }
 
 static void test_collapse_and_cursor(void **state)
 {
-	(void)state;
-	struct image_model *m = build();
-	struct explorer ex;
-	ls_error err;
-	assert_int_equal(explorer_init(&ex, m, &err), 0);
-	keys(&ex, "\t");
-	assert_int_equal(ex.focus, PANE_TREE);
-	assert_string_equal(cursor_path(&ex), "etc");
-	keys(&ex, " "); /* collapse etc */
-	assert_string_equal(shown(&ex), "etc:A usr:A usr/bin:A usr/bin/app:A");
-	explorer_key(&ex, EXK_DOWN);
-	assert_string_equal(cursor_path(&ex), "usr");
-	explorer_key(&ex, EXK_UP);
-	explorer_key(&ex, EXK_RIGHT); /* expand */
-	assert_int_equal(ex.n_shown, 6);
-	explorer_key(&ex, EXK_END);
-	assert_string_equal(cursor_path(&ex), "usr/bin/app");
-	explorer_key(&ex, EXK_LEFT); /* a file: go to its parent */
-	assert_string_equal(cursor_path(&ex), "usr/bin");
-	keys(&ex, "c"); /* collapse everything: the cursor goes to its top-level directory */
-	assert_string_equal(shown(&ex), "etc:A usr:A");
-	assert_string_equal(cursor_path(&ex), "usr");
-	keys(&ex, "c");
-	assert_int_equal(ex.n_shown, 6);
+	struct explorer *ex = &((struct fixture *)*state)->ex;
+	keys(ex, "\t");
+	assert_int_equal(ex->focus, PANE_TREE);
+	assert_string_equal(cursor_path(ex), "etc");
+	keys(ex, " "); /* collapse etc */
+	assert_string_equal(shown(ex), "etc:A usr:A usr/bin:A usr/bin/app:A");
+	explorer_key(ex, EXK_DOWN);
+	assert_string_equal(cursor_path(ex), "usr");
+	explorer_key(ex, EXK_UP);
+	explorer_key(ex, EXK_RIGHT); /* expand */
+	assert_int_equal(ex->n_shown, 6);
+	explorer_key(ex, EXK_END);
+	assert_string_equal(cursor_path(ex), "usr/bin/app");
+	explorer_key(ex, EXK_LEFT); /* a file: go to its parent */
+	assert_string_equal(cursor_path(ex), "usr/bin");
+	keys(ex, "c"); /* collapse everything: the cursor goes to its top-level directory */
+	assert_string_equal(shown(ex), "etc:A usr:A");
+	assert_string_equal(cursor_path(ex), "usr");
+	keys(ex, "c");
+	assert_int_equal(ex->n_shown, 6);
 	/* the cursor stays on its path across layers */
-	explorer_key(&ex, EXK_HOME);
-	explorer_key(&ex, EXK_DOWN);
-	explorer_key(&ex, EXK_DOWN);
-	assert_string_equal(cursor_path(&ex), "etc/passwd");
-	keys(&ex, "]");
-	assert_int_equal(ex.layer, 1);
-	assert_string_equal(cursor_path(&ex), "etc/passwd");
+	explorer_key(ex, EXK_HOME);
+	explorer_key(ex, EXK_DOWN);
+	explorer_key(ex, EXK_DOWN);
+	assert_string_equal(cursor_path(ex), "etc/passwd");
+	keys(ex, "]");
+	assert_int_equal(ex->layer, 1);
+	assert_string_equal(cursor_path(ex), "etc/passwd");
 	/* last shown child flags for the tree art: etc/passwd is etc's last child */
-	assert_true(ex.last_sibling[2]);
-	assert_false(ex.last_sibling[1]);
-	keys(&ex, "?");
-	assert_true(ex.help);
-	keys(&ex, "x"); /* any key closes the help */
-	assert_false(ex.help);
-	assert_int_equal(explorer_key(&ex, 'q'), EXPLORER_QUIT);
-	assert_int_equal(explorer_key(&ex, EXK_CTRL('c')), EXPLORER_QUIT);
-	explorer_release(&ex);
-	model_free(m);
+	assert_true(ex->last_sibling[2]);
+	assert_false(ex->last_sibling[1]);
+	keys(ex, "?");
+	assert_true(ex->help);
+	keys(ex, "x"); /* any key closes the help */
+	assert_false(ex->help);
+	assert_int_equal(explorer_key(ex, 'q'), EXPLORER_QUIT);
+	assert_int_equal(explorer_key(ex, EXK_CTRL('c')), EXPLORER_QUIT);
 }
 
 static void test_scroll_window(void **state)
 {
-	(void)state;
-	struct image_model *m = build();
-	struct explorer ex;
-	ls_error err;
-	assert_int_equal(explorer_init(&ex, m, &err), 0);
-	keys(&ex, "\t");
-	explorer_key(&ex, EXK_END);
-	explorer_scroll(&ex, 3, 1);
-	assert_int_equal(ex.tree_top, 3); /* rows 3..5 shown, the cursor on 5 */
-	explorer_key(&ex, EXK_HOME);
-	explorer_scroll(&ex, 3, 1);
-	assert_int_equal(ex.tree_top, 0);
-	explorer_release(&ex);
-	model_free(m);
+	struct explorer *ex = &((struct fixture *)*state)->ex;
+	keys(ex, "\t");
+	explorer_key(ex, EXK_END);
+	explorer_scroll(ex, 3, 1);
+	assert_int_equal(ex->tree_top, 3); /* rows 3..5 shown, the cursor on 5 */
+	explorer_key(ex, EXK_HOME);
+	explorer_scroll(ex, 3, 1);
+	assert_int_equal(ex->tree_top, 0);
 }
 
 /* dive's aggregated mode: layers 1 … N against the base, from the layers pane. */
@@ -244,11 +244,11 @@ static void test_aggregated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layers_and_marks),
-		cmocka_unit_test(test_filters_keep_the_way_down),
-		cmocka_unit_test(test_path_filter),
-		cmocka_unit_test(test_collapse_and_cursor),
-		cmocka_unit_test(test_scroll_window),
+		cmocka_unit_test_setup_teardown(test_layers_and_marks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters_keep_the_way_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_collapse_and_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scroll_window, setup, teardown),
 		cmocka_unit_test(test_aggregated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
