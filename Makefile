@@ -28,6 +28,7 @@ bench: all
 	@bench/analysis.sh
 	@bench/lint.sh
 	@bench/scan.sh
+	@bench/sources.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
