@@ -77,15 +77,10 @@ done
 read -r LOAD_END _ </proc/loadavg
 
 python3 - "$TMP" "$RESULTS" "$RUNS" "$LOAD_START" "$LOAD_END" "$LS" "$ROOT" <<'EOF'
-import json, os, subprocess, sys, time
+import json, os, sys
 tmp, results, runs, load0, load1, ls, root = sys.argv[1:]
-
-def sh(*cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=root).stdout.strip()
-
-def timing(s):
-    sec, cpu, rss = s.split()
-    return {"seconds": float(sec), "cpuSeconds": float(cpu), "peakRssKiB": int(rss)}
+sys.path.insert(0, os.path.join(root, "bench"))
+from results import provenance, timing, write
 
 imports = []
 for line in open(os.path.join(tmp, "imports.tsv")):
@@ -106,15 +101,7 @@ for line in open(os.path.join(tmp, "scans.tsv")):
                                command="scan --scanners vuln,secret",
                                vulnerabilities=len(found["vulnerabilities"]),
                                secrets=len(found.get("secrets") or []))})
-doc = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-       "commit": sh("git", "rev-parse", "--short", "HEAD"),
-       "treeDirty": bool(sh("git", "status", "--porcelain", "--untracked-files=no")),
-       "layerscope": sh(ls, "--version"), "binary": os.path.abspath(ls), "runs": int(runs),
-       "cores": os.cpu_count(), "loadavg1Start": float(load0), "loadavg1End": float(load1),
-       "imports": imports, "scans": scans}
-with open(results, "w") as out:
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+write(results, dict(provenance(ls, root, runs, load0, load1), imports=imports, scans=scans))
 
 print("layerscope scan / db import benchmark; best of %s; 1-min load %s at start, %s at end"
       % (runs, load0, load1))

@@ -89,30 +89,21 @@ fi
 read -r LOAD_END _ </proc/loadavg
 
 python3 - "$TMP/rows.tsv" "$RESULTS" "$RUNS" "$LOAD_START" "$LOAD_END" "$LS" "$ROOT" <<'EOF'
-import json, os, subprocess, sys, time
+import os, sys
 rows_path, results, runs, load0, load1, ls, root = sys.argv[1:]
+sys.path.insert(0, os.path.join(root, "bench"))
+from results import provenance, timing, write
 rows = {}
 for line in open(rows_path):
     name, best = line.rstrip("\n").split("\t")
-    sec, cpu, rss = best.split()
-    rows[name] = {"seconds": float(sec), "cpuSeconds": float(cpu), "peakRssKiB": int(rss)}
-
-def sh(*cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=root).stdout.strip()
-
-out = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-       "commit": sh("git", "rev-parse", "--short", "HEAD"),
-       "layerscope": sh(ls, "--version"), "runs": int(runs), "cores": os.cpu_count(),
-       "loadavg1Start": float(load0), "loadavg1End": float(load1), "image": "bench gzip variant",
-       "results": rows}
+    rows[name] = timing(best)
 for src, floor in (("registry", "registry-floor"), ("daemon", "daemon-floor")):
     if src in rows and floor in rows:
         rows[src]["ratioToFloor"] = round(rows[src]["seconds"] / rows[floor]["seconds"], 2)
     if src in rows and "archive" in rows:
         rows[src]["ratioToArchive"] = round(rows[src]["seconds"] / rows["archive"]["seconds"], 2)
-with open(results, "w") as f:
-    json.dump(out, f, indent=2)
-    f.write("\n")
+write(results, dict(provenance(ls, root, runs, load0, load1), image="bench gzip variant",
+                   results=rows))
 print("layerscope layers through the network sources; best of %s; 1-min load %s at start, %s at end"
       % (runs, load0, load1))
 print()
