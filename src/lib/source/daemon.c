@@ -64,23 +64,33 @@ static int engine_locate(struct engine *e, ls_error *err)
 	return 0;
 }
 
-/* The engine's own words for a failed request ({"message": …}), else the status. */
-static int engine_error(struct http_response *r, const char *what, ls_error *err)
+/* A failed request in the engine's own words (its body is {"message": …}), else the status. */
+static int engine_status_error(const struct engine *e, long status, const char *body, size_t len,
+			       ls_error *err)
+{
+	json_t *doc = json_loadb(body, len, 0, NULL);
+	const char *msg = json_str(doc, "message");
+	ls_fail(err, "docker daemon: %s: %s (HTTP %ld)", e->name, msg ? msg : "request failed", status);
+	json_decref(doc);
+	return -1;
+}
+
+static int engine_unreachable(const struct engine *e, ls_error *err)
+{
+	return ls_wrap(err, "docker daemon at %s", e->socket ? e->socket : e->base_url);
+}
+
+/* The error of a streamed response: read (some of) its body first. */
+static int engine_error(const struct engine *e, struct http_response *r, ls_error *err)
 {
 	char buf[ERROR_BODY_LIMIT];
 	size_t len = 0;
 	ssize_t n;
 	ls_error ignored;
-	while (len < sizeof(buf) - 1 &&
-	       (n = r->body.read(&r->body, buf + len, sizeof(buf) - 1 - len, &ignored)) > 0)
+	while (len < sizeof(buf) &&
+	       (n = r->body.read(&r->body, buf + len, sizeof(buf) - len, &ignored)) > 0)
 		len += (size_t)n;
-	buf[len] = '\0';
-	json_t *doc = json_loadb(buf, len, 0, NULL);
-	const char *msg = json_str(doc, "message");
-	ls_fail(err, "docker daemon: %s: %s (HTTP %ld)", what, msg ? msg : "request failed",
-		r->status);
-	json_decref(doc);
-	return -1;
+	return engine_status_error(e, r->status, buf, len, err);
 }
 
 /* GET url; anything but 200 is an error in the engine's words. */
@@ -89,9 +99,9 @@ static int engine_get(struct engine *e, const char *url, struct http_response **
 {
 	struct http_request req = {.url = url, .opts = &e->http};
 	if (http_open(&req, out, err) < 0)
-		return ls_wrap(err, "docker daemon at %s", e->socket ? e->socket : e->base_url);
+		return engine_unreachable(e, err);
 	if ((*out)->status != 200) {
-		engine_error(*out, e->name, err);
+		engine_error(e, *out, err);
 		http_close(*out);
 		*out = NULL;
 		return -1;
@@ -123,13 +133,12 @@ static int check_image(struct engine *e, ls_error *err)
 	struct http_response *r;
 	size_t len;
 	if (http_get_small(&req, IMAGE_JSON_LIMIT, &r, &body, &len, err) < 0)
-		return ls_wrap(err, "docker daemon at %s", e->socket ? e->socket : e->base_url);
+		return engine_unreachable(e, err);
 	json_t *doc = json_loadb(body, len, 0, NULL);
-	const char *id = json_str(doc, "Id"), *msg = json_str(doc, "message");
+	const char *id = json_str(doc, "Id");
 	int ret = 0;
 	if (r->status != 200)
-		ret = ls_fail(err, "docker daemon: %s: %s (HTTP %ld)", e->name,
-			      msg ? msg : "request failed", r->status);
+		ret = engine_status_error(e, r->status, body, len, err);
 	else if (!id || !*id)
 		ret = ls_fail(err, "docker daemon: %s: the engine names no image id", e->name);
 	else {
