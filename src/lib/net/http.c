@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/dynlib.h"
 #include "util/mem.h"
 
 enum {
@@ -38,12 +39,79 @@ struct http_conn {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_result;
+/* libcurl, loaded at the first request (util/dynlib.h says why). */
+static struct {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_pause) *easy_pause;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_easy_escape) *easy_escape;
+	__typeof__(curl_free) *free;
+	__typeof__(curl_multi_init) *multi_init;
+	__typeof__(curl_multi_add_handle) *multi_add_handle;
+	__typeof__(curl_multi_remove_handle) *multi_remove_handle;
+	__typeof__(curl_multi_perform) *multi_perform;
+	__typeof__(curl_multi_poll) *multi_poll;
+	__typeof__(curl_multi_info_read) *multi_info_read;
+	__typeof__(curl_multi_cleanup) *multi_cleanup;
+	__typeof__(curl_slist_append) *slist_append;
+	__typeof__(curl_slist_free_all) *slist_free_all;
+	__typeof__(curl_url) *url;
+	__typeof__(curl_url_set) *url_set;
+	__typeof__(curl_url_get) *url_get;
+	__typeof__(curl_url_cleanup) *url_cleanup;
+} cu;
 
-static void global_init(void)
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static ls_error load_error;
+static int load_result = -1;
+
+static void load_libcurl(void)
 {
-	global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+	static const char *const sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4", NULL};
+	const struct dynlib_symbol syms[] = {
+		{"curl_global_init", (void **)&cu.global_init},
+		{"curl_easy_init", (void **)&cu.easy_init},
+		{"curl_easy_setopt", (void **)&cu.easy_setopt},
+		{"curl_easy_getinfo", (void **)&cu.easy_getinfo},
+		{"curl_easy_pause", (void **)&cu.easy_pause},
+		{"curl_easy_strerror", (void **)&cu.easy_strerror},
+		{"curl_easy_cleanup", (void **)&cu.easy_cleanup},
+		{"curl_easy_escape", (void **)&cu.easy_escape},
+		{"curl_free", (void **)&cu.free},
+		{"curl_multi_init", (void **)&cu.multi_init},
+		{"curl_multi_add_handle", (void **)&cu.multi_add_handle},
+		{"curl_multi_remove_handle", (void **)&cu.multi_remove_handle},
+		{"curl_multi_perform", (void **)&cu.multi_perform},
+		{"curl_multi_poll", (void **)&cu.multi_poll},
+		{"curl_multi_info_read", (void **)&cu.multi_info_read},
+		{"curl_multi_cleanup", (void **)&cu.multi_cleanup},
+		{"curl_slist_append", (void **)&cu.slist_append},
+		{"curl_slist_free_all", (void **)&cu.slist_free_all},
+		{"curl_url", (void **)&cu.url},
+		{"curl_url_set", (void **)&cu.url_set},
+		{"curl_url_get", (void **)&cu.url_get},
+		{"curl_url_cleanup", (void **)&cu.url_cleanup},
+	};
+	if (dynlib_load(sonames, "libcurl4", syms, sizeof(syms) / sizeof(syms[0]), &load_error) < 0)
+		return;
+	CURLcode rc = cu.global_init(CURL_GLOBAL_DEFAULT);
+	if (rc != CURLE_OK) {
+		ls_fail(&load_error, "libcurl: %s", cu.easy_strerror(rc));
+		return;
+	}
+	load_result = 0;
+}
+
+static int curl_ready(ls_error *err)
+{
+	pthread_once(&load_once, load_libcurl);
+	if (load_result < 0)
+		*err = load_error;
+	return load_result;
 }
 
 static void headers_clear(struct http_conn *c)
@@ -106,22 +174,22 @@ static void pump(struct http_conn *c)
 	int running = 0, queued;
 	if (c->paused) {
 		c->paused = false;
-		curl_easy_pause(c->easy, CURLPAUSE_CONT);
+		cu.easy_pause(c->easy, CURLPAUSE_CONT);
 	}
-	curl_multi_perform(c->multi, &running);
+	cu.multi_perform(c->multi, &running);
 	CURLMsg *m;
-	while ((m = curl_multi_info_read(c->multi, &queued)))
+	while ((m = cu.multi_info_read(c->multi, &queued)))
 		if (m->msg == CURLMSG_DONE) {
 			c->done = true;
 			c->result = m->data.result;
 		}
 	if (!c->done && running && c->buf_len == c->buf_pos)
-		curl_multi_poll(c->multi, NULL, 0, 1000, NULL);
+		cu.multi_poll(c->multi, NULL, 0, 1000, NULL);
 }
 
 static int transfer_error(struct http_conn *c, const char *url, ls_error *err)
 {
-	const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(c->result);
+	const char *why = c->errbuf[0] ? c->errbuf : cu.easy_strerror(c->result);
 	/* Without the query: a blob's redirect is often a presigned URL (S3's X-Amz-Signature,
 	 * Docker Hub's verify=), a credential for anyone who reads the log. */
 	return ls_fail(err, "%.*s: %s", (int)strcspn(url, "?#"), url, why);
@@ -156,66 +224,65 @@ static void body_close(struct byte_stream *s)
 static void configure(struct http_conn *c, const struct http_request *req)
 {
 	CURL *e = c->easy;
-	curl_easy_setopt(e, CURLOPT_URL, req->url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+	cu.easy_setopt(e, CURLOPT_URL, req->url);
+	cu.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	cu.easy_setopt(e, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+	cu.easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_TIMEOUT_S);
+	cu.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	cu.easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
 			 req->opts && req->opts->stall_s > 0 ? req->opts->stall_s : (long)STALL_TIME_S);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "layerscope/" LS_VERSION);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	cu.easy_setopt(e, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
+	cu.easy_setopt(e, CURLOPT_USERAGENT, "layerscope/" LS_VERSION);
+	cu.easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
+	cu.easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	cu.easy_setopt(e, CURLOPT_HEADERDATA, c);
+	cu.easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(e, CURLOPT_WRITEDATA, c);
 	for (const char *const *h = req->headers; h && *h; h++)
-		c->header_list = curl_slist_append(c->header_list, *h);
+		c->header_list = cu.slist_append(c->header_list, *h);
 	if (c->header_list)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->header_list);
+		cu.easy_setopt(e, CURLOPT_HTTPHEADER, c->header_list);
 	if (req->userpwd) {
-		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERPWD, req->userpwd);
+		cu.easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		cu.easy_setopt(e, CURLOPT_USERPWD, req->userpwd);
 	}
 	if (req->opts && req->opts->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+		cu.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		cu.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (req->opts && req->opts->unix_socket)
-		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, req->opts->unix_socket);
+		cu.easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, req->opts->unix_socket);
 	if (req->body) {
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+		cu.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		cu.easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
 	}
 	if (req->method)
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+		cu.easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
 	if (req->timeout_s > 0)
-		curl_easy_setopt(e, CURLOPT_TIMEOUT, req->timeout_s);
+		cu.easy_setopt(e, CURLOPT_TIMEOUT, req->timeout_s);
 }
 
 int http_open(const struct http_request *req, struct http_response **out, ls_error *err)
 {
 	*out = NULL;
-	pthread_once(&global_once, global_init);
-	if (global_result != CURLE_OK)
-		return ls_fail(err, "libcurl: %s", curl_easy_strerror(global_result));
+	if (curl_ready(err) < 0)
+		return -1;
 	struct http_response *r = xcalloc(1, sizeof(*r));
 	struct http_conn *c = xcalloc(1, sizeof(*c));
 	r->conn = c;
 	r->body.read = body_read;
 	r->body.close = body_close;
-	c->easy = curl_easy_init();
-	c->multi = curl_multi_init();
+	c->easy = cu.easy_init();
+	c->multi = cu.multi_init();
 	if (!c->easy || !c->multi)
 		abort(); /* out of memory, as xmalloc */
 	configure(c, req);
-	curl_multi_add_handle(c->multi, c->easy);
+	cu.multi_add_handle(c->multi, c->easy);
 	while (!c->body_started && !c->done)
 		pump(c);
-	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	cu.easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	/* No answer at all, or none after a redirect (the status is then the 3xx's); a transfer
 	 * that fails once its body has started is the body's error. */
 	if (c->done && c->result != CURLE_OK && (r->status == 0 || !c->body_started)) {
@@ -239,7 +306,7 @@ const char *http_header(const struct http_response *r, const char *name)
 const char *http_effective_url(const struct http_response *r)
 {
 	char *url = NULL;
-	curl_easy_getinfo(r->conn->easy, CURLINFO_EFFECTIVE_URL, &url);
+	cu.easy_getinfo(r->conn->easy, CURLINFO_EFFECTIVE_URL, &url);
 	return url ? url : "(unknown URL)";
 }
 
@@ -248,10 +315,10 @@ void http_close(struct http_response *r)
 	if (!r)
 		return;
 	struct http_conn *c = r->conn;
-	curl_multi_remove_handle(c->multi, c->easy);
-	curl_easy_cleanup(c->easy);
-	curl_multi_cleanup(c->multi);
-	curl_slist_free_all(c->header_list);
+	cu.multi_remove_handle(c->multi, c->easy);
+	cu.easy_cleanup(c->easy);
+	cu.multi_cleanup(c->multi);
+	cu.slist_free_all(c->header_list);
 	headers_clear(c);
 	free(c->buf);
 	free(c);
@@ -291,4 +358,37 @@ fail:
 	free(data);
 	http_close(r);
 	return -1;
+}
+
+char *http_escape(const char *s, ls_error *err)
+{
+	if (curl_ready(err) < 0)
+		return NULL;
+	char *e = cu.easy_escape(NULL, s, 0);
+	if (!e)
+		abort(); /* out of memory, as xmalloc */
+	char *out = xstrdup(e);
+	cu.free(e);
+	return out;
+}
+
+char *http_url_with_query(const char *url, const char *const *params, ls_error *err)
+{
+	if (curl_ready(err) < 0)
+		return NULL;
+	CURLU *u = cu.url();
+	char *got = NULL, *out = NULL;
+	if (!u)
+		abort();
+	bool ok = cu.url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK;
+	for (const char *const *p = params; ok && *p; p++)
+		ok = cu.url_set(u, CURLUPART_QUERY, *p, CURLU_APPENDQUERY | CURLU_URLENCODE) == CURLUE_OK;
+	if (ok && cu.url_get(u, CURLUPART_URL, &got, 0) == CURLUE_OK) {
+		out = xstrdup(got);
+		cu.free(got);
+	}
+	cu.url_cleanup(u);
+	if (!out)
+		ls_fail(err, "%s: not a usable URL", url);
+	return out;
 }

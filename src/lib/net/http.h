@@ -50,4 +50,9 @@ void http_close(struct http_response *r);
 int http_get_small(const struct http_request *req, size_t limit, struct http_response **resp,
 		   char **body, size_t *len, ls_error *err);
 
+/* `s` percent-encoded for a URL path or query value (malloc'ed); NULL when libcurl is missing. */
+char *http_escape(const char *s, ls_error *err);
+/* url with "key=value" params (NULL-terminated) appended to its query, each encoded. */
+char *http_url_with_query(const char *url, const char *const *params, ls_error *err);
+
 #endif

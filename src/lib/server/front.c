@@ -11,7 +11,34 @@
 #include "server/api.h"
 #include "server/log.h"
 #include "util/buf.h"
+#include "util/dynlib.h"
 #include "util/mem.h"
+
+/* libmicrohttpd, loaded when a server starts (util/dynlib.h says why). */
+static struct {
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+} mhd;
+
+static int load_libmicrohttpd(ls_error *err)
+{
+	static const char *const sonames[] = {"libmicrohttpd.so.12", NULL};
+	const struct dynlib_symbol syms[] = {
+		{"MHD_start_daemon", (void **)&mhd.start_daemon},
+		{"MHD_stop_daemon", (void **)&mhd.stop_daemon},
+		{"MHD_create_response_from_buffer", (void **)&mhd.create_response_from_buffer},
+		{"MHD_add_response_header", (void **)&mhd.add_response_header},
+		{"MHD_queue_response", (void **)&mhd.queue_response},
+		{"MHD_destroy_response", (void **)&mhd.destroy_response},
+		{"MHD_lookup_connection_value", (void **)&mhd.lookup_connection_value},
+	};
+	return dynlib_load(sonames, "libmicrohttpd12", syms, sizeof(syms) / sizeof(syms[0]), err);
+}
 
 struct front {
 	struct MHD_Daemon *mhd;
@@ -31,15 +58,15 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, const char *method
 	size_t len = strlen(text);
 	if (r->body)
 		text[len++] = '\n'; /* json_dumps leaves room: replace the NUL */
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp = mhd.create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if (r->body)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (r->allow[0])
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->challenge)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"layerscope\"");
-	enum MHD_Result ret = MHD_queue_response(conn, r->status, resp);
-	MHD_destroy_response(resp);
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"layerscope\"");
+	enum MHD_Result ret = mhd.queue_response(conn, r->status, resp);
+	mhd.destroy_response(resp);
 	server_log("%s %s %u%s%s", method, url, r->status, r->note[0] ? " " : "", r->note);
 	json_decref(r->body);
 	return ret;
@@ -54,7 +81,7 @@ static enum MHD_Result too_large(struct MHD_Connection *conn, const char *method
 
 static bool declared_too_big(struct MHD_Connection *conn)
 {
-	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	return cl && strtoull(cl, NULL, 10) > API_BODY_LIMIT;
 }
 
@@ -85,8 +112,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct api_request req = {
 		.method = method,
 		.path = url,
-		.repository_param = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName"),
-		.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		.repository_param = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName"),
+		.authorization = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
 		.body = ctx->body.data,
 		.body_len = ctx->body.len,
 	};
@@ -156,11 +183,11 @@ int front_start(struct server *s, const char *listen_addr, struct front **out, l
 {
 	int fd = -1;
 	*out = NULL;
-	if (bind_listen(listen_addr, &fd, err) < 0)
+	if (load_libmicrohttpd(err) < 0 || bind_listen(listen_addr, &fd, err) < 0)
 		return -1;
 	struct front *f = xcalloc(1, sizeof(*f));
 	f->server = s;
-	f->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, on_request, f,
+	f->mhd = mhd.start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, on_request, f,
 				  MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, f,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60, MHD_OPTION_END);
 	if (!f->mhd) {
@@ -176,6 +203,6 @@ void front_stop(struct front *f)
 {
 	if (!f)
 		return;
-	MHD_stop_daemon(f->mhd);
+	mhd.stop_daemon(f->mhd);
 	free(f);
 }

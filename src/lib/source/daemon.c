@@ -4,7 +4,6 @@
  * archive (unpack.c): one GET indexes it and keeps the small members, a second one reads the
  * layers in archive order. Nothing touches the disk. The engine is found as the docker CLI
  * finds it: $DOCKER_HOST (unix:// or tcp://), else /var/run/docker.sock. */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,7 +125,9 @@ static int open_export(void *ctx, struct byte_stream **out, ls_error *err)
  * moved between the two exports would change the image under the reader. */
 static int check_image(struct engine *e, ls_error *err)
 {
-	cleanup_free char *esc = curl_easy_escape(NULL, e->name, 0);
+	cleanup_free char *esc = http_escape(e->name, err);
+	if (!esc)
+		return -1;
 	cleanup_free char *url = xasprintf("%s/images/%s/json", e->base_url, esc);
 	cleanup_free char *body = NULL;
 	struct http_request req = {.url = url, .opts = &e->http};
@@ -142,8 +143,11 @@ static int check_image(struct engine *e, ls_error *err)
 	else if (!id || !*id)
 		ret = ls_fail(err, "docker daemon: %s: the engine names no image id", e->name);
 	else {
-		cleanup_free char *id_esc = curl_easy_escape(NULL, id, 0);
-		e->export_url = xasprintf("%s/images/get?names=%s", e->base_url, id_esc);
+		cleanup_free char *id_esc = http_escape(id, err);
+		if (!id_esc)
+			ret = -1;
+		else
+			e->export_url = xasprintf("%s/images/get?names=%s", e->base_url, id_esc);
 	}
 	json_decref(doc);
 	http_close(r);

@@ -9,7 +9,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 
 #include "net/http.h"
@@ -110,25 +109,17 @@ static int unauthorized(struct registry *r, ls_error *err)
 			    "--authfile FILE)", r->ref.domain, r->ref.repo);
 }
 
-/* The realm's URL with service and scope in its query, escaped by libcurl. */
-static char *token_url(const struct auth_challenge *c, const char *repo)
+/* The realm's URL with service and scope in its query. */
+static char *token_url(const struct auth_challenge *c, const char *repo, ls_error *err)
 {
-	CURLU *u = curl_url();
-	char *url = NULL, *out = NULL;
 	cleanup_free char *scope = xasprintf("scope=repository:%s:pull", repo);
 	cleanup_free char *service = c->service ? xasprintf("service=%s", c->service) : NULL;
-	if (!u)
-		abort();
-	if (curl_url_set(u, CURLUPART_URL, c->realm, 0) == CURLUE_OK &&
-	    (!service || curl_url_set(u, CURLUPART_QUERY, service,
-				      CURLU_APPENDQUERY | CURLU_URLENCODE) == CURLUE_OK) &&
-	    curl_url_set(u, CURLUPART_QUERY, scope, CURLU_APPENDQUERY | CURLU_URLENCODE) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
-		out = xstrdup(url);
-		curl_free(url);
-	}
-	curl_url_cleanup(u);
-	return out;
+	const char *params[3] = {NULL};
+	size_t n = 0;
+	if (service)
+		params[n++] = service;
+	params[n] = scope;
+	return http_url_with_query(c->realm, params, err);
 }
 
 /* GET a Bearer token from the challenge's realm (with Basic credentials when we have them). */
@@ -142,8 +133,10 @@ static int fetch_token(struct registry *r, const struct auth_challenge *c, ls_er
 	size_t len;
 	int ret = -1;
 
-	if (!c->realm || !(url = token_url(c, r->ref.repo)))
-		return ls_fail(err, "%s: a Bearer challenge without a usable realm", r->ref.domain);
+	if (!c->realm)
+		return ls_fail(err, "%s: a Bearer challenge without a realm", r->ref.domain);
+	if (!(url = token_url(c, r->ref.repo, err)))
+		return ls_wrap(err, "%s: the Bearer challenge's realm", r->ref.domain);
 	struct http_request req = {.url = url, .headers = accept, .userpwd = r->userpwd, .opts = &r->http};
 	if (http_get_small(&req, TOKEN_LIMIT, &resp, &body, &len, err) < 0)
 		return ls_wrap(err, "token service");
