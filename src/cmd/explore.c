@@ -62,8 +62,8 @@ int cmd_explore(int argc, char **argv)
 	if (layer > 0 && explorer_select_layer(&ex, (size_t)layer, &err) < 0) {
 		print_error("%s: %s", argv[optind], err.msg);
 		ret = EXIT_ERROR;
-	} else if (explorer_run(&ex, img) < 0) {
-		print_error("cannot set up the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+	} else if (explorer_run(&ex, img, &err) < 0) {
+		print_error("%s", err.msg);
 		ret = EXIT_ERROR;
 	}
 	explorer_release(&ex);

@@ -12,9 +12,76 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "util/dynlib.h"
 #include "util/strutil.h"
 
 enum { PAIR_ADDED = 1, PAIR_MODIFIED, PAIR_REMOVED, PAIR_TITLE, PAIR_DIM };
+
+/* ncursesw, loaded when the explorer starts (util/dynlib.h says why; every other verb would
+ * pay for it). Only functions are called through it, on stdscr (W): curses.h's macros
+ * (getch, refresh, ACS_VLINE…) would each name a symbol of the library. The x_ prefix keeps
+ * the members' names clear of those macros (wattron is one). */
+static struct {
+	__typeof__(newterm) *x_newterm;
+	__typeof__(delscreen) *x_delscreen;
+	__typeof__(endwin) *x_endwin;
+	__typeof__(raw) *x_raw;
+	__typeof__(noecho) *x_noecho;
+	__typeof__(keypad) *x_keypad;
+	__typeof__(set_escdelay) *x_set_escdelay;
+	__typeof__(curs_set) *x_curs_set;
+	__typeof__(has_colors) *x_has_colors;
+	__typeof__(start_color) *x_start_color;
+	__typeof__(use_default_colors) *x_use_default_colors;
+	__typeof__(init_pair) *x_init_pair;
+	__typeof__(wmove) *x_wmove;
+	__typeof__(waddnwstr) *x_waddnwstr;
+	__typeof__(whline) *x_whline;
+	__typeof__(wvline) *x_wvline;
+	__typeof__(wattron) *x_wattron;
+	__typeof__(wattroff) *x_wattroff;
+	__typeof__(werase) *x_werase;
+	__typeof__(wrefresh) *x_wrefresh;
+	__typeof__(wgetch) *x_wgetch;
+	__typeof__(getmaxx) *x_getmaxx;
+	__typeof__(getmaxy) *x_getmaxy;
+	WINDOW **stdscr;
+	chtype *acs_map;
+} C;
+#define W (*C.stdscr)
+
+static int load_ncursesw(ls_error *err)
+{
+	static const char *const sonames[] = {"libncursesw.so.6", NULL};
+	const struct dynlib_symbol syms[] = {
+		{"newterm", (void **)&C.x_newterm},
+		{"delscreen", (void **)&C.x_delscreen},
+		{"endwin", (void **)&C.x_endwin},
+		{"raw", (void **)&C.x_raw},
+		{"noecho", (void **)&C.x_noecho},
+		{"keypad", (void **)&C.x_keypad},
+		{"set_escdelay", (void **)&C.x_set_escdelay},
+		{"curs_set", (void **)&C.x_curs_set},
+		{"has_colors", (void **)&C.x_has_colors},
+		{"start_color", (void **)&C.x_start_color},
+		{"use_default_colors", (void **)&C.x_use_default_colors},
+		{"init_pair", (void **)&C.x_init_pair},
+		{"wmove", (void **)&C.x_wmove},
+		{"waddnwstr", (void **)&C.x_waddnwstr},
+		{"whline", (void **)&C.x_whline},
+		{"wvline", (void **)&C.x_wvline},
+		{"wattron", (void **)&C.x_wattron},
+		{"wattroff", (void **)&C.x_wattroff},
+		{"werase", (void **)&C.x_werase},
+		{"wrefresh", (void **)&C.x_wrefresh},
+		{"wgetch", (void **)&C.x_wgetch},
+		{"getmaxx", (void **)&C.x_getmaxx},
+		{"getmaxy", (void **)&C.x_getmaxy},
+		{"stdscr", (void **)&C.stdscr},
+		{"acs_map", (void **)&C.acs_map},
+	};
+	return dynlib_load(sonames, "libncursesw6", syms, sizeof(syms) / sizeof(syms[0]), err);
+}
 
 static bool utf8;
 
@@ -24,7 +91,7 @@ static int put_text(int y, int x, int width, const char *s)
 	mbstate_t st;
 	memset(&st, 0, sizeof(st));
 	int used = 0;
-	move(y, x);
+	C.x_wmove(W, y, x);
 	while (*s && used < width) {
 		wchar_t wc;
 		size_t n = utf8 ? mbrtowc(&wc, s, MB_CUR_MAX, &st) : 1;
@@ -42,7 +109,7 @@ static int put_text(int y, int x, int width, const char *s)
 		}
 		if (used + w > width)
 			break;
-		addnwstr(&wc, 1);
+		C.x_waddnwstr(W, &wc, 1);
 		used += w;
 		s += n;
 	}
@@ -51,15 +118,16 @@ static int put_text(int y, int x, int width, const char *s)
 
 static void fill_line(int y, int x, int width)
 {
-	mvhline(y, x, ' ', width);
+	C.x_wmove(W, y, x);
+	C.x_whline(W, ' ', width);
 }
 
 static void title(int y, int x, int width, const char *text, bool focused)
 {
-	attron(COLOR_PAIR(PAIR_TITLE) | (focused ? A_REVERSE | A_BOLD : A_BOLD));
+	C.x_wattron(W, COLOR_PAIR(PAIR_TITLE) | (focused ? A_REVERSE | A_BOLD : A_BOLD));
 	fill_line(y, x, width);
 	put_text(y, x + 1, width - 1, text);
-	attroff(COLOR_PAIR(PAIR_TITLE) | A_REVERSE | A_BOLD);
+	C.x_wattroff(W, COLOR_PAIR(PAIR_TITLE) | A_REVERSE | A_BOLD);
 }
 
 static int status_pair(enum path_status s)
@@ -78,9 +146,9 @@ static int draw_layers(const struct explorer *ex, const struct image *img, int y
 	title(y++, 0, w, ex->aggregated ? "Layers  [compare: aggregated, Ctrl-L: this layer]"
 					: "Layers  [compare: this layer, Ctrl-A: aggregated]",
 	      ex->focus == PANE_LAYERS);
-	attron(A_DIM);
+	C.x_wattron(W, A_DIM);
 	put_text(y++, 0, w, "  #      Size  Command");
-	attroff(A_DIM);
+	C.x_wattroff(W, A_DIM);
 	for (int r = 0; r < rows; r++, y++) {
 		size_t i = ex->layer_top + (size_t)r;
 		fill_line(y, 0, w);
@@ -90,9 +158,9 @@ static int draw_layers(const struct explorer *ex, const struct image *img, int y
 		const char *cmd = img && i < img->n_layers && img->layers[i].command ? img->layers[i].command : "";
 		snprintf(line, sizeof(line), "%3zu %9s  %s", i, size, cmd);
 		if (i == ex->layer)
-			attron(A_REVERSE);
+			C.x_wattron(W, A_REVERSE);
 		put_text(y, 0, w, line);
-		attroff(A_REVERSE);
+		C.x_wattroff(W, A_REVERSE);
 	}
 	return y;
 }
@@ -146,9 +214,9 @@ static void draw_image_details(const struct explorer *ex, const struct image *im
 	if (y < max_y)
 		put_text(y++, 0, w, line);
 	if (y < max_y) {
-		attron(A_DIM);
+		C.x_wattron(W, A_DIM);
 		put_text(y++, 0, w, "Count  Total Space  Path");
-		attroff(A_DIM);
+		C.x_wattroff(W, A_DIM);
 	}
 	for (size_t i = 0; i < d->n_refs && y < max_y; i++, y++) {
 		human_size_si(d->refs[i].size_bytes, a, sizeof(a));
@@ -196,9 +264,9 @@ static void draw_tree(const struct explorer *ex, int x, int w, int h)
 		 ex->filter[0] || ex->editing_filter ? "  filter: " : "", ex->filter,
 		 ex->editing_filter ? "_" : "", hidden);
 	title(0, x, w, head, ex->focus == PANE_TREE);
-	attron(A_DIM);
+	C.x_wattron(W, A_DIM);
 	put_text(1, x, w, "  Permission     UID:GID       Size  Filetree");
-	attroff(A_DIM);
+	C.x_wattroff(W, A_DIM);
 	/* which ancestor levels still have siblings to come, for rows from the top */
 	uint32_t maxdepth = 0;
 	for (size_t k = 0; k < ex->n_shown; k++)
@@ -230,9 +298,9 @@ static void draw_tree(const struct explorer *ex, int x, int w, int h)
 			attrs |= A_REVERSE;
 		else if (k == ex->tree_cursor)
 			attrs |= A_UNDERLINE;
-		attron(attrs);
+		C.x_wattron(W, attrs);
 		put_text(2 + r, x, w, line);
-		attroff(attrs);
+		C.x_wattroff(W, attrs);
 	}
 	free(open);
 }
@@ -260,22 +328,23 @@ static void draw_help(int h, int w)
 	int n = (int)(sizeof(lines) / sizeof(lines[0])), bw = 66 < w - 2 ? 66 : w - 2;
 	int y0 = (h - n - 2) / 2 > 0 ? (h - n - 2) / 2 : 0, x0 = (w - bw) / 2 > 0 ? (w - bw) / 2 : 0;
 	for (int i = 0; i < n + 2 && y0 + i < h; i++) {
-		attron(A_REVERSE);
+		C.x_wattron(W, A_REVERSE);
 		fill_line(y0 + i, x0, bw);
 		if (i > 0 && i <= n)
 			put_text(y0 + i, x0 + 2, bw - 4, lines[i - 1]);
-		attroff(A_REVERSE);
+		C.x_wattroff(W, A_REVERSE);
 	}
 }
 
 static void draw(struct explorer *ex, const struct image *img)
 {
 	int h, w;
-	getmaxyx(stdscr, h, w);
-	erase();
+	h = C.x_getmaxy(W);
+	w = C.x_getmaxx(W);
+	C.x_werase(W);
 	if (h < 10 || w < 60) {
 		put_text(0, 0, w, "The terminal is too small (60x10 at least).");
-		refresh();
+		C.x_wrefresh(W);
 		return;
 	}
 	int lw = w * 2 / 5 < 30 ? 30 : w * 2 / 5, rx = lw + 1, rw = w - rx;
@@ -289,16 +358,17 @@ static void draw(struct explorer *ex, const struct image *img)
 		y = draw_layer_details(ex, img, y, lw, body);
 	if (y < body)
 		draw_image_details(ex, img, y, lw, body);
-	mvvline(0, lw, utf8 ? ACS_VLINE : '|', body);
+	C.x_wmove(W, 0, lw);
+	C.x_wvline(W, utf8 ? C.acs_map['x'] : '|', body); /* 'x': ACS_VLINE */
 	draw_tree(ex, rx, rw, body - 2);
-	attron(A_REVERSE);
+	C.x_wattron(W, A_REVERSE);
 	fill_line(h - 1, 0, w);
 	put_text(h - 1, 1, w - 1, "q Quit  Tab Switch pane  Space Collapse  / Filter  "
 				  "a/r/m/u Show added/removed/modified/unchanged  ? Help");
-	attroff(A_REVERSE);
+	C.x_wattroff(W, A_REVERSE);
 	if (ex->help)
 		draw_help(body, w);
-	refresh();
+	C.x_wrefresh(W);
 }
 
 static int map_key(int ch)
@@ -318,30 +388,34 @@ static int map_key(int ch)
 	}
 }
 
-int explorer_run(struct explorer *ex, const struct image *img)
+int explorer_run(struct explorer *ex, const struct image *img, ls_error *err)
 {
+	if (load_ncursesw(err) < 0)
+		return -1;
 	setlocale(LC_ALL, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	SCREEN *screen = newterm(NULL, stdout, stdin);
-	if (!screen)
-		return -1;
-	raw(); /* Ctrl-C is a key (quit), as in dive, not a signal that leaves the terminal raw */
-	noecho();
-	keypad(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-		init_pair(PAIR_ADDED, COLOR_GREEN, -1);
-		init_pair(PAIR_MODIFIED, COLOR_YELLOW, -1);
-		init_pair(PAIR_REMOVED, COLOR_RED, -1);
-		init_pair(PAIR_TITLE, COLOR_CYAN, -1);
-		init_pair(PAIR_DIM, COLOR_WHITE, -1);
+	SCREEN *screen = C.x_newterm(NULL, stdout, stdin);
+	if (!screen) {
+		const char *term = getenv("TERM");
+		return ls_fail(err, "cannot set up the terminal (TERM=%s)", term ? term : "");
+	}
+	C.x_raw(); /* Ctrl-C is a key (quit), as in dive, not a signal that leaves the terminal raw */
+	C.x_noecho();
+	C.x_keypad(W, TRUE);
+	C.x_set_escdelay(25);
+	C.x_curs_set(0);
+	if (C.x_has_colors()) {
+		C.x_start_color();
+		C.x_use_default_colors();
+		C.x_init_pair(PAIR_ADDED, COLOR_GREEN, -1);
+		C.x_init_pair(PAIR_MODIFIED, COLOR_YELLOW, -1);
+		C.x_init_pair(PAIR_REMOVED, COLOR_RED, -1);
+		C.x_init_pair(PAIR_TITLE, COLOR_CYAN, -1);
+		C.x_init_pair(PAIR_DIM, COLOR_WHITE, -1);
 	}
 	for (;;) {
 		draw(ex, img);
-		int ch = getch();
+		int ch = C.x_wgetch(W);
 		if (ch == KEY_RESIZE)
 			continue;
 		if (ch == ERR) /* the terminal went away */
@@ -349,7 +423,7 @@ int explorer_run(struct explorer *ex, const struct image *img)
 		if (explorer_key(ex, map_key(ch)) == EXPLORER_QUIT)
 			break;
 	}
-	endwin();
-	delscreen(screen);
+	C.x_endwin();
+	C.x_delscreen(screen);
 	return 0;
 }

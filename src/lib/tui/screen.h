@@ -5,7 +5,7 @@
 #include "source/image.h"
 #include "tui/explorer.h"
 
-/* Returns 0, or -1 when the terminal cannot be set up (TERM unknown). */
-int explorer_run(struct explorer *ex, const struct image *img);
+/* Returns 0, or -1 when ncursesw cannot be loaded or the terminal set up (TERM unknown). */
+int explorer_run(struct explorer *ex, const struct image *img, ls_error *err);
 
 #endif

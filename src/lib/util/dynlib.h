@@ -1,7 +1,8 @@
 /* Libraries loaded when first needed (dlopen), not at start-up. libcurl and libmicrohttpd
- * bring some 50 shared libraries (Kerberos, LDAP, GnuTLS, …) whose loading alone costs ~4.5 MiB
- * of RSS: linked normally, every `layers` run paid it, which broke the memory target
- * (≤ 200 B per entry + 16 MiB). Only the sources and the server that talk HTTP load them. */
+ * bring some 30 shared libraries (Kerberos, LDAP, GnuTLS, …) whose loading alone costs ~4.5 MiB
+ * of RSS, ncursesw another 0.4: linked normally, every `layers` run paid it, which broke the
+ * memory target (≤ 200 B per entry + 16 MiB). Only the sources and the server that talk HTTP,
+ * and the explorer, load them. */
 #ifndef LS_DYNLIB_H
 #define LS_DYNLIB_H
 
